@@ -46,7 +46,7 @@ def _as_tensor(name: str, a: object) -> torch.Tensor:
     if isinstance(a, torch.Tensor):
         t = a
     elif isinstance(a, np.ndarray):
-        t = torch.from_numpy(np.ascontiguousarray(a))
+        t = torch.from_numpy(np.ascontiguousarray(a).reshape(a.shape))  # keeps 0-d as 0-d
     else:
         raise TypeError(
             f"{name} must be a NumPy array or a torch.Tensor; got {_describe(a)} "
@@ -119,7 +119,8 @@ def prepare(
     """Check every argument of a ``dims``-D convolution; raise a clear error on the first
     one that is wrong."""
     name = f"conv{dims}d"
-    kinds = {type(a) for a in (x, weight, bias) if isinstance(a, (np.ndarray, torch.Tensor))}
+    kinds = {isinstance(a, np.ndarray) for a in (x, weight, bias)
+             if isinstance(a, (np.ndarray, torch.Tensor))}  # subclasses (nn.Parameter) too
     if len(kinds) > 1:
         raise TypeError(
             f"{name}: x, weight and bias must all be NumPy arrays or all torch tensors; got "

@@ -46,7 +46,8 @@ def conv2d_im2col(
     out_h = (height - dilation[0] * (kernel_h - 1) - 1) // stride[0] + 1
     out_w = (width - dilation[1] * (kernel_w - 1) - 1) // stride[1] + 1
     columns = im2col(x, (kernel_h, kernel_w), stride, dilation)
-    columns = columns.reshape(batch, groups, channels_per_group * kernel_h * kernel_w, -1)
+    columns = columns.reshape(batch, groups, channels_per_group * kernel_h * kernel_w,
+                              out_h * out_w)  # not -1: an empty batch has no size to infer
     rows = weight.reshape(groups, out_channels // groups, -1)
     out = rows @ columns  # (N, groups, filters per group, windows)
     return out.reshape(batch, out_channels, out_h, out_w)

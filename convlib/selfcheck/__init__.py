@@ -1,0 +1,38 @@
+"""Self-checks for the exercises: right, or a hint, never the answer.
+
+Each chapter's checks live in a module of their own and register themselves here
+by exercise label, e.g. ``check("1.1", my_answer)``.
+"""
+
+from collections.abc import Callable
+
+Checker = Callable[[object], str | None]  # a hint, or None when the answer is right
+
+_CHECKS: dict[str, Checker] = {}
+
+
+def exercise(label: str) -> Callable[[Checker], Checker]:
+    """Register ``checker`` as the self-check of exercise ``label``."""
+
+    def register(checker: Checker) -> Checker:
+        _CHECKS[label] = checker
+        return checker
+
+    return register
+
+
+def check(label: str, answer: object) -> None:
+    """Print whether ``answer`` to exercise ``label`` is right, or a hint if it is not."""
+    if label not in _CHECKS:
+        raise ValueError(f"no exercise labelled {label!r}; the labels are {sorted(_CHECKS)}")
+    if answer is None or answer is ...:
+        print(f"Exercise {label}: no answer yet. Replace the placeholder with yours and run again.")
+        return
+    try:
+        hint = _CHECKS[label](answer)
+    except Exception as error:  # the learner's code failed: say so, as a hint
+        hint = f"running your answer raised {type(error).__name__}: {error}"
+    verdict = "correct." if hint is None else f"not yet. Hint: {hint}"
+    print(f"Exercise {label}: {verdict}")
+
+from . import operation  # noqa: E402,F401  (registers chapter 1's checks)

@@ -1,0 +1,42 @@
+"""The book's visual language: one colour per role, used by every figure.
+
+Input is blue, the kernel orange, the output green and padding grey, in every
+chapter, so a reader can tell at a glance what a cell or a line stands for.
+"""
+
+import matplotlib as mpl
+
+ROLES = {
+    #          light fill, strong edge / highlight
+    "input": ("#dbe7f3", "#2f6db3"),
+    "kernel": ("#fde3c8", "#e0730b"),
+    "output": ("#d8efdc", "#2e8b46"),
+    "padding": ("#eeeeee", "#9a9a9a"),
+}
+IMAGE_CMAP = "gray"  # photographs and feature maps that are brightness
+SIGNED_CMAP = "RdBu_r"  # feature maps with sign: red positive, blue negative, white zero
+TEXT = "#222222"
+
+
+def fill(role: str) -> str:
+    """The light fill colour of a role (input, kernel, output, padding)."""
+    return ROLES[role][0]
+
+
+def edge(role: str) -> str:
+    """The strong colour of a role, for highlights, outlines and lines."""
+    return ROLES[role][1]
+
+
+def use() -> None:
+    """Set matplotlib defaults shared by every figure in the book."""
+    mpl.rcParams.update({
+        "figure.dpi": 80,
+        "savefig.dpi": 80,
+        "font.size": 11,
+        "axes.titlesize": 12,
+        "axes.titleweight": "bold",
+        "figure.facecolor": "white",
+        "image.cmap": IMAGE_CMAP,
+        "animation.embed_limit": 40,
+    })
