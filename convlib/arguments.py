@@ -46,7 +46,8 @@ def _as_tensor(name: str, a: object) -> torch.Tensor:
     if isinstance(a, torch.Tensor):
         t = a
     elif isinstance(a, np.ndarray):
-        t = torch.from_numpy(np.ascontiguousarray(a).reshape(a.shape))  # keeps 0-d as 0-d
+        # contiguous and writable (torch warns on read-only memory); 0-d stays 0-d
+        t = torch.from_numpy(np.require(a, requirements=["C", "W"]))
     else:
         raise TypeError(
             f"{name} must be a NumPy array or a torch.Tensor; got {_describe(a)} "
@@ -60,18 +61,23 @@ def _as_tensor(name: str, a: object) -> torch.Tensor:
     return t
 
 
+def _is_int(v: object) -> bool:
+    """A whole number, Python's or NumPy's, but not a bool."""
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
 def _per_axis(name: str, value: Size, dims: int, minimum: int) -> tuple[int, ...]:
     """An int or a tuple of ``dims`` ints, each at least ``minimum``, as a tuple."""
-    values = (value,) * dims if isinstance(value, int) else value
+    values = (value,) * dims if _is_int(value) else value
     if (
         not isinstance(values, tuple)
         or len(values) != dims
-        or not all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+        or not all(_is_int(v) for v in values)
     ):
         raise TypeError(f"{name} must be an int or a tuple of {dims} ints; got {value!r}")
     if any(v < minimum for v in values):
         raise ValueError(f"{name} must be at least {minimum} along every axis; got {value!r}")
-    return values
+    return tuple(int(v) for v in values)
 
 
 def _pads(padding: Padding, kernel: tuple[int, ...], stride: tuple[int, ...],
@@ -89,7 +95,7 @@ def _pads(padding: Padding, kernel: tuple[int, ...], stride: tuple[int, ...],
                 )
             return tuple(same_padding(k, d) for k, d in zip(kernel, dilation, strict=True))
         raise ValueError(f"padding must be an int, a tuple, 'valid' or 'same'; got {padding!r}")
-    items = (padding,) * dims if isinstance(padding, int) else padding
+    items = (padding,) * dims if _is_int(padding) else padding
     if not isinstance(items, tuple) or len(items) != dims:
         raise TypeError(
             f"padding must be an int, 'valid', 'same' or a tuple of {dims} entries; "
@@ -97,18 +103,18 @@ def _pads(padding: Padding, kernel: tuple[int, ...], stride: tuple[int, ...],
         )
     pairs = []
     for item in items:
-        pair = (item, item) if isinstance(item, int) else item
+        pair = (item, item) if _is_int(item) else item
         if not (
             isinstance(pair, tuple)
             and len(pair) == 2
-            and all(isinstance(p, int) and not isinstance(p, bool) for p in pair)
+            and all(_is_int(p) for p in pair)
         ):
             raise TypeError(
                 f"each padding entry must be an int or a (before, after) pair; got {item!r}"
             )
         if min(pair) < 0:
             raise ValueError(f"padding must not be negative; got {padding!r}")
-        pairs.append(pair)
+        pairs.append((int(pair[0]), int(pair[1])))
     return tuple(pairs)
 
 

@@ -19,8 +19,8 @@ def device() -> torch.device:
     wanted = os.environ.get(ENV_VAR, "").strip().lower()
     if not wanted:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    kind, _, index = wanted.partition(":")
-    if kind not in ("cpu", "cuda") or (index and (kind == "cpu" or not index.isdigit())):
+    kind, colon, index = wanted.partition(":")
+    if kind not in ("cpu", "cuda") or (colon and (kind == "cpu" or not index.isdigit())):
         raise ValueError(f"{ENV_VAR} must be 'cpu', 'cuda' or 'cuda:N'; got {wanted!r}")
     if kind == "cuda":
         if not torch.cuda.is_available():
