@@ -1,0 +1,328 @@
+"""Check the built book as a reader's browser shows it, with the network cut off.
+
+Opens every page listed in _toc.yml from _build/html in headless Chromium, with
+every request that is not for a local file aborted, and checks on each page that
+
+- nothing was fetched from the network, no local file was missing, and the page
+  logged no error to the console;
+- MathJax (served from _build/html/_static/mathjax) typeset every formula: each
+  math element holds an ``mjx-container`` and no raw TeX delimiters are left in
+  the text outside code;
+- every image loaded;
+- every matplotlib animation (``to_jshtml``) has its frame image and button icons,
+  and its "Next frame" button changes the image;
+- every exercise solution is hidden until its title is clicked, and shown after;
+- a notebook page offers its .ipynb for download, and the file is there.
+
+It saves a full-page screenshot of each page in _build/screenshots/. Exits 0 when
+all pages pass, 1 when a check fails (each failure is printed), 2 when it cannot
+run (no built book, no Chromium, no playwright).
+
+    .venv/bin/python tools/check_rendered.py [--html _build/html] [--chromium /usr/bin/chromium]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_SCHEMES = {"file", "data", "blob", "about"}
+TIMEOUT_MS = 30_000
+
+# Raw TeX left in the visible text: display or inline delimiters, or an
+# environment, outside code blocks and outside typeset math.
+RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|(?<![\w$])\$[^$\s][^$\n]*?\$(?![\w$])")
+
+# In-page helpers, run by page.evaluate.
+JS_MATH_READY = """async () => {
+  if (!window.MathJax || !MathJax.startup || !MathJax.startup.promise) return false;
+  await MathJax.startup.promise;
+  return true;
+}"""
+
+JS_MATH_REPORT = """() => {
+  const maths = [...document.querySelectorAll('.math')];
+  const untypeset = maths
+    .filter(m => !m.querySelector('mjx-container'))
+    .map(m => m.textContent.trim().slice(0, 80));
+  const article = document.querySelector('article, main, [role=main]') || document.body;
+  const copy = article.cloneNode(true);
+  copy.querySelectorAll('pre, code, script, style, mjx-container, textarea, .math')
+      .forEach(e => e.remove());
+  return {count: maths.length,
+          typeset: document.querySelectorAll('mjx-container').length,
+          untypeset, text: copy.textContent,
+          errors: [...document.querySelectorAll('mjx-merror, [data-mjx-error]')]
+                    .map(e => e.getAttribute('data-mjx-error') || e.textContent)};
+}"""
+
+JS_IMAGES = """async () => {
+  const imgs = [...document.querySelectorAll('img')];
+  for (const img of imgs) {
+    if (!img.complete) {
+      img.scrollIntoView();
+      await new Promise(r => { img.addEventListener('load', r, {once: true});
+                               img.addEventListener('error', r, {once: true});
+                               setTimeout(r, 5000); });
+    }
+  }
+  return imgs.map(img => ({src: (img.getAttribute('src') || '').slice(0, 100),
+                           id: img.id, ok: img.complete && img.naturalWidth > 0}));
+}"""
+
+JS_ANIMATIONS = """() => [...document.querySelectorAll('div.animation')].map((a, i) => {
+  const img = a.querySelector('img');
+  const next = a.querySelector('button[title="Next frame"]');
+  const buttons = [...a.querySelectorAll('button')];
+  const blank = buttons.filter(b => {
+    const icon = b.querySelector('svg, i');
+    return !icon || icon.getBoundingClientRect().width === 0;
+  }).map(b => b.title);
+  return {index: i, hasImg: !!img, hasNext: !!next, src: img ? img.src : '',
+          loaded: !!img && img.complete && img.naturalWidth > 0, blankButtons: blank};
+})"""
+
+JS_SOLUTIONS = """() => [...document.querySelectorAll('div.solution')].map(s => {
+  const body = [...s.children].filter(c => !c.classList.contains('admonition-title'));
+  return {id: s.id, dropdown: s.classList.contains('dropdown'),
+          visible: body.some(c => c.getBoundingClientRect().height > 0
+            && c.checkVisibility({visibilityProperty: true, opacityProperty: true}))};
+})"""
+
+
+def toc_files(toc: dict) -> list[str]:
+    """Every document named in a jb-book _toc.yml: the root, then in reading order."""
+    found = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(node["file"])
+            for key in ("parts", "chapters", "sections"):
+                for child in node.get(key, []) or []:
+                    walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(toc)
+    return [re.sub(r"\.(ipynb|md|rst)$", "", f) for f in found]
+
+
+def source_of(doc: str) -> Path | None:
+    for suffix in (".ipynb", ".md", ".rst"):
+        if (ROOT / (doc + suffix)).exists():
+            return ROOT / (doc + suffix)
+    return None
+
+
+class PageCheck:
+    """Everything recorded about one page while it loads, and the failures found."""
+
+    def __init__(self, doc: str):
+        self.doc = doc
+        self.blocked: list[str] = []
+        self.failed: list[str] = []
+        self.console: list[str] = []
+        self.failures: list[str] = []
+        self.counts: dict[str, int] = {}
+
+    def fail(self, message: str) -> None:
+        if message not in self.failures:
+            self.failures.append(message)
+
+
+def check_page(context, doc: str, html_dir: Path, shots: Path) -> PageCheck:
+    result = PageCheck(doc)
+    path = html_dir / f"{doc}.html"
+    if not path.exists():
+        result.fail(f"{path} was not built")
+        return result
+    page = context.new_page()
+
+    def route(r):
+        if urlparse(r.request.url).scheme in LOCAL_SCHEMES:
+            r.continue_()
+        else:
+            result.blocked.append(r.request.url)
+            r.abort("blockedbyclient")
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and result.console.append(m.text))
+    page.on("pageerror", lambda e: result.console.append(f"uncaught: {e}"))
+    page.on("requestfailed", lambda r: result.failed.append(r.url))
+    try:
+        page.goto(path.as_uri(), wait_until="load", timeout=TIMEOUT_MS)
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+
+        # Math
+        has_mathjax = page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')")
+        math_count = page.evaluate("() => document.querySelectorAll('.math').length")
+        if math_count or has_mathjax:
+            try:
+                page.wait_for_function("() => window.MathJax && MathJax.startup",
+                                       timeout=TIMEOUT_MS)
+                ready = page.evaluate(JS_MATH_READY)
+            except Exception as e:  # reported as a failure
+                ready = False
+                result.fail(f"MathJax did not start: {e}")
+            if ready:
+                for s in page.evaluate("() => [...document.querySelectorAll('script[src]')]"
+                                       ".map(s => s.src).filter(s => /mathjax/i.test(s))"):
+                    if not s.startswith("file:"):
+                        result.fail(f"MathJax is loaded from {s}, not from _static")
+        report = page.evaluate(JS_MATH_REPORT)
+        result.counts["formulas"] = report["count"]
+        if report["untypeset"]:
+            result.fail(f"{len(report['untypeset'])} of {report['count']} formulas not typeset "
+                        f"by MathJax, e.g. {report['untypeset'][:3]}")
+        for err in report["errors"]:
+            result.fail(f"MathJax error: {err!r}")
+        raw = RAW_TEX.findall(report["text"])
+        if raw:
+            result.fail(f"raw TeX left in the text (not typeset): {sorted(set(raw))[:5]}")
+
+        # The page as a reader first sees it, scrolled through to its end.
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / (doc.replace("/", "__") + ".png")), full_page=True)
+
+        # Images
+        images = page.evaluate(JS_IMAGES)
+        result.counts["images"] = len(images)
+        for img in images:
+            if not img["ok"]:
+                result.fail(f"image did not load: id={img['id']!r} src={img['src']!r}")
+
+        # Animations
+        animations = page.evaluate(JS_ANIMATIONS)
+        result.counts["animations"] = len(animations)
+        for anim in animations:
+            n = anim["index"] + 1
+            if not anim["hasImg"] or not anim["hasNext"]:
+                result.fail(f"animation {n}: no frame image or no 'Next frame' button")
+                continue
+            if not anim["loaded"]:
+                result.fail(f"animation {n}: its frame image did not load")
+            if anim["blankButtons"]:
+                result.fail(f"animation {n}: buttons without a visible icon: "
+                            f"{anim['blankButtons']}")
+            box = page.locator("div.animation").nth(anim["index"])
+            box.locator('button[title="Next frame"]').click(timeout=TIMEOUT_MS)
+            try:
+                page.wait_for_function(
+                    "([i, before]) => document.querySelectorAll('div.animation')[i]"
+                    ".querySelector('img').src !== before",
+                    arg=[anim["index"], anim["src"]], timeout=5_000)
+            except Exception:  # reported as a failure
+                result.fail(f"animation {n}: 'Next frame' did not change the image")
+
+        # Exercise solutions
+        before = page.evaluate(JS_SOLUTIONS)
+        result.counts["solutions"] = len(before)
+        for i, sol in enumerate(before):
+            if not sol["dropdown"]:
+                result.fail(f"solution {sol['id']!r} is not a dropdown (add ':class: dropdown')")
+            if sol["visible"]:
+                result.fail(f"solution {sol['id']!r} is shown before it is clicked")
+                continue
+            page.locator("div.solution").nth(i).locator(".admonition-title").click(
+                timeout=TIMEOUT_MS)
+            try:
+                page.wait_for_function(f"i => ({JS_SOLUTIONS})()[i].visible", arg=i,
+                                       timeout=5_000)
+            except Exception:  # reported as a failure
+                result.fail(f"solution {sol['id']!r} stays hidden when its title is clicked")
+
+        # Download button (notebook pages)
+        source = source_of(doc)
+        if source is not None and source.suffix == ".ipynb":
+            hrefs = page.evaluate(
+                "() => [...document.querySelectorAll('.dropdown-download-buttons a')]"
+                ".map(a => a.href)")
+            notebooks = [h for h in hrefs if h.endswith(".ipynb")]
+            if not notebooks:
+                result.fail("no .ipynb download button")
+            for href in notebooks:
+                target = Path(unquote(urlparse(href).path))
+                if not target.exists():
+                    result.fail(f"the download button points to a missing file: {target}")
+
+    except Exception as e:  # any breakage of the page is a failure
+        result.fail(f"could not check the page: {e}")
+    finally:
+        page.close()
+
+    for url in result.blocked:
+        result.fail(f"loads from the network (blocked): {url}")
+    for url in result.failed:
+        if urlparse(url).scheme == "file":
+            result.fail(f"local file missing: {url}")
+    for text in result.console:
+        if "ERR_BLOCKED_BY_CLIENT" in text:
+            continue  # reported above as a blocked request
+        result.fail(f"console error: {text}")
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--toc", type=Path, default=ROOT / "_toc.yml")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--screenshots", type=Path, default=ROOT / "_build" / "screenshots")
+    args = parser.parse_args()
+
+    html_dir = args.html.resolve()
+    if not (html_dir / "index.html").exists():
+        print(f"check_rendered: no built book in {html_dir}; run `make book` first",
+              file=sys.stderr)
+        return 2
+    if not Path(args.chromium).exists():
+        print(f"check_rendered: no Chromium at {args.chromium} "
+              "(on Debian: apt-get install chromium)", file=sys.stderr)
+        return 2
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print("check_rendered: playwright is not installed (pip install -r requirements.txt)",
+              file=sys.stderr)
+        return 2
+
+    docs = toc_files(yaml.safe_load(args.toc.read_text()))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=args.chromium, headless=True,
+                                    args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                      service_workers="block")
+        results = [check_page(context, doc, html_dir, args.screenshots) for doc in docs]
+        browser.close()
+
+    failed = [r for r in results if r.failures]
+    for r in results:
+        status = "FAIL" if r.failures else "ok"
+        counts = ", ".join(f"{v} {k}" for k, v in r.counts.items())
+        print(f"{status:4} {r.doc}" + (f" ({counts})" if counts else ""))
+        for f in r.failures:
+            print(f"       - {f}")
+    print(f"check_rendered: {len(results) - len(failed)} pages passed, {len(failed)} failed; "
+          f"screenshots in {args.screenshots}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
