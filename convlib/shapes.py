@@ -42,3 +42,51 @@ def output_size(
             f"padded input is only {padded} long (n={n}, padding={padding!r})"
         )
     return (padded - span) // stride + 1
+
+
+def _whole(name: str, value: object, minimum: int) -> int:
+    """An int of at least ``minimum``, or an error naming what was given."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an int; got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}; got {value}")
+    return value
+
+
+def transposed_output_size(
+    n: int,
+    kernel_size: int,
+    stride: int = 1,
+    padding: int = 0,
+    output_padding: int = 0,
+    dilation: int = 1,
+) -> int:
+    """Length along one axis of what ``torch.nn.ConvTranspose2d`` makes of ``n`` values:
+    (n - 1)s - 2p + d(k - 1) + output_padding + 1.
+
+    A transposed convolution goes back from the output size of the direct convolution
+    with the same kernel_size, stride, padding and dilation to its input size. A
+    strided convolution maps up to ``stride`` input sizes to the same output size, so
+    ``output_padding`` picks one of them; like PyTorch, it must be smaller than the
+    stride or the dilation.
+    """
+    _whole("n", n, 1)
+    _whole("kernel_size", kernel_size, 1)
+    _whole("stride", stride, 1)
+    _whole("padding", padding, 0)
+    _whole("output_padding", output_padding, 0)
+    _whole("dilation", dilation, 1)
+    if output_padding >= stride and output_padding >= dilation:
+        raise ValueError(
+            f"output_padding must be smaller than the stride or the dilation, as PyTorch "
+            f"requires; got output_padding={output_padding} with stride={stride} and "
+            f"dilation={dilation}"
+        )
+    size = (n - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1
+    if size < 1:
+        raise ValueError(
+            f"padding={padding} crops away the whole output: (n - 1)s - 2p + d(k - 1) + "
+            f"output_padding + 1 = {size} for n={n}, kernel_size={kernel_size}, "
+            f"stride={stride}, dilation={dilation}, output_padding={output_padding}"
+        )
+    return size
