@@ -22,6 +22,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 PIP_VERSION := 26.3
 
+# Unattended runs show each explorer as a note, not as live widgets: nobody can
+# move a slider there, and widgets with no front end can stall the executor
+# (convlib/interactive.py).
 # Tests and the book build compute with a fixed number of CPU threads per
 # process (PyTorch reads these when it starts, in the test processes and in
 # every notebook kernel alike), so that runs repeat and parallel test workers
@@ -31,7 +34,7 @@ THREADS ?= 1
 WORKERS ?= 2
 # More pytest arguments, e.g. make test PYTEST_ARGS="-k padding"
 PYTEST_ARGS ?=
-RUN_ENV := OMP_NUM_THREADS=$(THREADS) MKL_NUM_THREADS=$(THREADS) \
+RUN_ENV := CONVLIB_WIDGETS=0 OMP_NUM_THREADS=$(THREADS) MKL_NUM_THREADS=$(THREADS) \
 	PYDEVD_DISABLE_FILE_VALIDATION=1 PATH="$(CURDIR)/$(BIN):$$PATH"
 
 .PHONY: help install book test lab lint check clean

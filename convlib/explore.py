@@ -1,4 +1,4 @@
-"""Parameter explorers for the live notebook (ipywidgets).
+"""Parameter explorers for the live notebook (ipywidgets, through ``interactive``).
 
 The rendered book has no kernel to run them, so every explorer here has a
 kernel-free twin in the book: an animation over the same parameter.
@@ -6,11 +6,14 @@ kernel-free twin in the book: an animation over the same parameter.
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+from IPython.display import Markdown
 
+from .formula import draw_output_size
+from .interactive import interactive
 from .slide import Slide, draw_slide
 
 
-def slide_explorer(x: object, kernel: object) -> widgets.interactive:
+def slide_explorer(x: object, kernel: object) -> widgets.interactive | Markdown:
     """A slider that moves the kernel over ``x`` one position at a time."""
     steps = Slide.build(x, kernel).steps
 
@@ -19,4 +22,26 @@ def slide_explorer(x: object, kernel: object) -> widgets.interactive:
         plt.show()
 
     slider = widgets.IntSlider(value=0, min=0, max=steps - 1, description="position")
-    return widgets.interactive(show, step=slider)
+    return interactive(show, step=slider)
+
+
+def output_size_explorer(n: int = 7, kernel_size: int = 3) -> widgets.interactive | Markdown:
+    """Sliders for input size, kernel size, padding, stride and dilation, drawing the
+    windows, the output and the output-size formula with the numbers filled in."""
+
+    def show(n: int, kernel_size: int, padding: int, stride: int, dilation: int) -> None:
+        try:
+            draw_output_size(n, kernel_size, stride, padding, dilation)
+        except ValueError as error:  # the dilated kernel does not fit the padded input
+            print(f"No output: {error}")
+            return
+        plt.show()
+
+    return interactive(
+        show,
+        n=widgets.IntSlider(value=n, min=1, max=12, description="input n"),
+        kernel_size=widgets.IntSlider(value=kernel_size, min=1, max=5, description="kernel k"),
+        padding=widgets.IntSlider(value=1, min=0, max=3, description="padding p"),
+        stride=widgets.IntSlider(value=2, min=1, max=3, description="stride s"),
+        dilation=widgets.IntSlider(value=1, min=1, max=3, description="dilation d"),
+    )

@@ -18,6 +18,14 @@ KERNELS: dict[str, np.ndarray] = {
     "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], dtype=np.float32),
     "blur": np.full((3, 3), 1 / 9, dtype=np.float32),
     "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=np.float32),
+    # Edge detectors: the weights add up to zero, so flat regions give zero. "_x" kernels
+    # respond to a change from left to right (vertical edges), "_y" kernels to a change
+    # from top to bottom; positive where the image gets brighter along that direction.
+    # Prewitt weighs the three rows (or columns) alike, Sobel doubles the middle one.
+    "prewitt_x": np.array([[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]], dtype=np.float32),
+    "prewitt_y": np.array([[-1, -1, -1], [0, 0, 0], [1, 1, 1]], dtype=np.float32),
+    "sobel_x": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float32),
+    "sobel_y": np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], dtype=np.float32),
 }
 
 

@@ -1,0 +1,34 @@
+"""Explorers are live widgets in Jupyter and a note in unattended runs."""
+
+import ipywidgets as widgets
+from IPython.display import Markdown
+
+import convlib
+from convlib.interactive import interactive
+
+
+def _show(step: int) -> None:
+    """Nothing to draw: the tests only look at what ``interactive`` returns."""
+
+
+def test_live_by_default(monkeypatch):
+    monkeypatch.delenv("CONVLIB_WIDGETS", raising=False)
+    explorer = interactive(_show, step=widgets.IntSlider(max=3, description="position"))
+    assert isinstance(explorer, widgets.interactive)
+    assert [c.description for c in explorer.children if hasattr(c, "max")] == ["position"]
+
+
+def test_a_note_naming_the_controls_when_unattended(monkeypatch):
+    monkeypatch.setenv("CONVLIB_WIDGETS", "0")
+    note = interactive(_show, step=widgets.IntSlider(max=3, description="position"))
+    assert isinstance(note, Markdown)
+    assert "position" in note.data and "Jupyter" in note.data
+
+
+def test_every_chapter_explorer_follows_the_switch(monkeypatch):
+    monkeypatch.setenv("CONVLIB_WIDGETS", "0")
+    assert isinstance(convlib.slide_explorer([[1, 2, 3]], [[1, 1]]), Markdown)
+    assert isinstance(convlib.output_size_explorer(), Markdown)
+    assert isinstance(convlib.groups_explorer(), Markdown)
+    monkeypatch.setenv("CONVLIB_WIDGETS", "1")
+    assert isinstance(convlib.slide_explorer([[1, 2, 3]], [[1, 1]]), widgets.interactive)
