@@ -35,4 +35,11 @@ def check(label: str, answer: object) -> None:
     verdict = "correct." if hint is None else f"not yet. Hint: {hint}"
     print(f"Exercise {label}: {verdict}")
 
-from . import operation  # noqa: E402,F401  (registers chapter 1's checks)
+# Each chapter's module registers its checks when imported (one name per chapter).
+from . import (  # noqa: E402
+    channels,  # noqa: F401  (chapter 3)
+    locality,  # noqa: F401  (chapter 4)
+    operation,  # noqa: F401  (chapter 1)
+    padding_stride,  # noqa: F401  (chapter 2)
+    receptive,  # noqa: F401  (chapter 5)
+)
