@@ -91,7 +91,9 @@ JS_ANIMATIONS = """() => [...document.querySelectorAll('div.animation')].map((a,
   const buttons = [...a.querySelectorAll('button')];
   const blank = buttons.filter(b => {
     const icon = b.querySelector('svg, i');
-    return !icon || icon.getBoundingClientRect().width === 0;
+    const drawn = icon && icon.getBoundingClientRect().width > 0;
+    const text = b.innerText.trim() && b.getBoundingClientRect().width > 0;
+    return !drawn && !text;
   }).map(b => b.title);
   return {index: i, hasImg: !!img, hasNext: !!next, src: img ? img.src : '',
           loaded: !!img && img.complete && img.naturalWidth > 0, blankButtons: blank};
@@ -219,7 +221,7 @@ def check_page(context, doc: str, html_dir: Path, shots: Path) -> PageCheck:
             if not anim["loaded"]:
                 result.fail(f"animation {n}: its frame image did not load")
             if anim["blankButtons"]:
-                result.fail(f"animation {n}: buttons without a visible icon: "
+                result.fail(f"animation {n}: buttons with neither an icon nor a symbol: "
                             f"{anim['blankButtons']}")
             box = page.locator("div.animation").nth(anim["index"])
             box.locator('button[title="Next frame"]').click(timeout=TIMEOUT_MS)
