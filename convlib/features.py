@@ -115,14 +115,20 @@ def visualise_features(
     return Visualisation(channels, images.cpu(), start.cpu().tolist(), end.cpu().tolist())
 
 
-def gradient_ascent(objective: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, *,
-                    steps: int = 100, lr: float = 0.05, l2: float = 0.01) -> torch.Tensor:
-    """Images that raise ``objective`` (one number per image), found from ``x`` by
-    ``steps`` Adam steps up its gradient, each image's pixels kept in [0, 1].
+def gradient_ascent(
+    objective: Callable[[torch.Tensor], torch.Tensor],
+    x: torch.Tensor,
+    *,
+    steps: int = 100,
+    lr: float = 0.05,
+    l2: float = 0.01,
+) -> torch.Tensor:
+    """Images that raise ``objective`` (one number per image), found from
+    ``x`` by ``steps`` Adam steps up its gradient, pixels kept in [0, 1].
 
-    The loss is the objective, negated, plus ``l2`` times each image's mean squared
-    distance from grey (0.5). Only the images change: the gradient is taken with
-    respect to them alone, so a model inside ``objective`` is left as it was.
+    The loss is the objective, negated, plus ``l2`` times each image's mean
+    squared distance from grey (0.5). The gradient is taken with respect to
+    the images alone, so a model inside ``objective`` is left as it was.
     """
     x = x.detach().clone().requires_grad_(True)
     optimiser = torch.optim.Adam([x], lr=lr)
@@ -153,6 +159,7 @@ def show_features(vis: Visualisation, size: float = 1.6, per_line: int = 4) -> F
                                   strict=False):
         pixels = image.numpy()
         ax.imshow(pixels[0] if pixels.ndim == 3 else pixels, cmap=IMAGE_CMAP, vmin=0, vmax=1)
+        a, b = round(a, 1) + 0.0, round(b, 1) + 0.0  # no "-0.0"
         ax.set_title(f"channel {c}\n{a:.1f} → {b:.1f}", fontsize=10)
         ax.set_xticks([])
         ax.set_yticks([])

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from IPython.display import HTML
+from IPython.display import HTML, Markdown
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
@@ -24,6 +24,7 @@ from matplotlib.patches import Rectangle
 
 from .animation import new_figure, render_frames
 from .grids import _fmt
+from .interactive import interactive
 from .shapes import output_size
 from .style import TEXT, edge, fill
 
@@ -358,7 +359,7 @@ def animate_conv_matrix(kernel: object, input_shape: tuple[int, ...], stride: Pa
     return render_frames(fig, show, index.shape[0], interval, colors=48)
 
 
-def conv_matrix_explorer(n: int = 4, kernel_size: int = 3) -> widgets.interactive:
+def conv_matrix_explorer(n: int = 4, kernel_size: int = 3) -> widgets.interactive | Markdown:
     """Sliders for the input size, kernel size, stride and padding of a one-channel
     convolution; draws its matrix and counts its entries and weights."""
 
@@ -371,7 +372,7 @@ def conv_matrix_explorer(n: int = 4, kernel_size: int = 3) -> widgets.interactiv
             return
         plt.show()
 
-    return widgets.interactive(
+    return interactive(
         show,
         n=widgets.IntSlider(value=n, min=2, max=6, description="input n"),
         kernel_size=widgets.IntSlider(value=kernel_size, min=1, max=4, description="kernel k"),

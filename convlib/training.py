@@ -12,6 +12,7 @@ from torch.utils.data import DataLoader, Dataset
 from tqdm.auto import tqdm
 
 from .device import device as default_device
+from .interactive import live
 
 
 @dataclass
@@ -37,7 +38,7 @@ def train(model: nn.Module, train_data: Dataset, *, epochs: int, lr: float,
     """Train ``model`` with Adam and cross-entropy; return the loss and accuracy per epoch.
 
     The batches are shuffled with torch's global generator, so ``convlib.seed`` fixes
-    them. A progress bar shows the batches as they go.
+    them. In Jupyter a progress bar shows the batches as they go.
     """
     _check(epochs, lr, batch_size)
     device = device or default_device()
@@ -45,7 +46,9 @@ def train(model: nn.Module, train_data: Dataset, *, epochs: int, lr: float,
     loader = DataLoader(train_data, batch_size=batch_size, shuffle=True)
     optimiser = torch.optim.Adam(model.parameters(), lr=lr)
     history = History()
-    bar = tqdm(total=epochs * len(loader), desc="training", disable=not progress)
+    # Unattended runs (CONVLIB_WIDGETS=0) have nobody watching, and a widget there can
+    # stall the executor: no bar.
+    bar = tqdm(total=epochs * len(loader), desc="training", disable=not (progress and live()))
     for _ in range(epochs):
         total_loss, correct, seen = 0.0, 0, 0
         for images, labels in loader:

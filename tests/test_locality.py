@@ -148,6 +148,19 @@ def test_draw_conv_matrix_and_animations():
         convlib.weight_colours(0)
 
 
+def test_conv_matrix_explorer_live_and_unattended(monkeypatch):
+    import ipywidgets
+    from IPython.display import Markdown
+
+    monkeypatch.setenv("CONVLIB_WIDGETS", "1")
+    explorer = convlib.conv_matrix_explorer()
+    assert isinstance(explorer, ipywidgets.interactive)
+    names = [w.description for w in explorer.children[:-1]]
+    assert names == ["input n", "kernel k", "stride s", "padding p"]
+    monkeypatch.setenv("CONVLIB_WIDGETS", "0")
+    assert isinstance(convlib.conv_matrix_explorer(), Markdown)
+
+
 # -- edge kernels ---------------------------------------------------------------------
 
 def test_sobel_and_prewitt_are_smoothing_times_difference():
