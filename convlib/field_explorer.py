@@ -9,17 +9,19 @@ sweep the depth.
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
+from IPython.display import Markdown, display
 
 from .fieldplots import _stack_specs, draw_field_overlay
 from .images import photo
+from .interactive import interactive
 from .receptive import receptive_field
 
 
-def receptive_field_explorer(image: np.ndarray | None = None) -> widgets.interactive:
+def receptive_field_explorer(image: np.ndarray | None = None) -> widgets.interactive | Markdown:
     """Sliders for the depth, kernel size, stride and dilation of a stack of equal
     layers (padded to keep the size at stride 1; "doubling" dilation gives 1, 2, 4,
-    ...), drawing the field of the centre unit after each layer on ``image``."""
+    ...), drawing the field of the centre unit after each layer on ``image``. In
+    unattended runs (``CONVLIB_WIDGETS=0``) a note stands in for the widgets."""
     image = photo(gray=True, size=128) if image is None else image
 
     def show(depth: int, kernel_size: int, stride: int, dilation: str) -> None:
@@ -29,7 +31,7 @@ def receptive_field_explorer(image: np.ndarray | None = None) -> widgets.interac
         plt.show()
         display(field.table())
 
-    return widgets.interactive(
+    return interactive(
         show,
         depth=widgets.IntSlider(value=3, min=1, max=6, description="layers"),
         kernel_size=widgets.IntSlider(value=3, min=1, max=7, step=2, description="kernel k"),

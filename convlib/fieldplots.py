@@ -3,8 +3,12 @@
 ``draw_field_stack`` draws a network along one axis as rows of units, the input at
 the bottom, and traces every connection that leads to one unit of the top layer:
 locality is what one row sees of the row below, the receptive field is what the
-top unit reaches at the bottom. ``draw_field_overlay`` draws, on an image, the
-field of the unit nearest to a point after each layer, as nested rectangles.
+top unit reaches at the bottom (``animate_field_stack`` moves that unit along).
+``draw_field_overlay`` draws, on an image, the field of the unit nearest to a point
+after each layer, as nested rectangles; ``animate_field_growth`` grows them layer
+by layer for several stacks side by side. ``show_pyramid`` shows that pooling
+resizes the picture and widens what the next kernel sees; ``show_contributions``
+counts the paths from each input pixel to one unit.
 """
 
 from collections.abc import Sequence
@@ -55,11 +59,34 @@ def _x(field: ReceptiveField, level: int, index: int) -> float:
     return row.centre + index * row.jump
 
 
+UNIT = 0.42  # inches per unit of the stack diagrams
+CHAR = 0.16  # the width of a 10-point character, in units
+
+
+def _stack_names(field: ReceptiveField, labels: Sequence[str] | None) -> list[str]:
+    if labels is not None and len(labels) != len(field):
+        raise ValueError(f"labels must name each of the {len(field)} layers; got {len(labels)}")
+    return ["input", *(labels if labels is not None else [row.layer for row in field])]
+
+
+def _stack_limits(field: ReceptiveField, n: int,
+                  labels: Sequence[str] | None) -> tuple[float, float, float, float]:
+    """The label anchors and the x limits, the same for every unit of the top row."""
+    units = _stack_geometry(field, n)[-1]
+    x_low = min(0, field.span(0)[0]) - 0.9
+    x_high = max(n - 1, field.span(units - 1)[1]) + 0.9
+    longest = max(len(name) for name in _stack_names(field, labels))
+    return (x_low, x_high, x_low - CHAR * longest - 0.3,
+            x_high + CHAR * len("r = 999, j = 99") + 0.3)
+
+
 def _draw_stack(ax: Axes, field: ReceptiveField, n: int, unit: int | None,
                 labels: Sequence[str] | None) -> None:
     lengths = _stack_geometry(field, n)
     top = len(field)
     unit = lengths[-1] // 2 if unit is None else unit
+    if not 0 <= unit < lengths[-1]:
+        raise ValueError(f"unit must be in 0..{lengths[-1] - 1}; got {unit}")
     # which units of each row lead to the chosen unit, walking down
     reached: list[set[int]] = [set() for _ in lengths]
     reached[top] = {unit}
@@ -89,11 +116,9 @@ def _draw_stack(ax: Axes, field: ReceptiveField, n: int, unit: int | None,
             ax.add_patch(Circle((_x(field, level, i), level), radius, facecolor=face,
                                 edgecolor=edge("padding") if pad else edge(role), lw=1.2,
                                 hatch="////" if pad else None, zorder=2))
-    x_low = min(_x(field, 0, min(reached[0] | {0})), -0.5) - 0.9
-    x_high = max(_x(field, 0, max(reached[0] | {n - 1})), n - 0.5) + 0.9
-    for level in range(len(lengths)):
+    x_low, x_high, left, right = _stack_limits(field, n, labels)
+    for level, name in enumerate(_stack_names(field, labels)):
         role = "input" if level == 0 else "output"
-        name = "input" if level == 0 else (labels[level - 1] if labels else field[level - 1].layer)
         ax.text(x_low, level, name, ha="right", va="center", fontsize=10, color=edge(role))
         if level:
             row = field[level - 1]
@@ -107,8 +132,14 @@ def _draw_stack(ax: Axes, field: ReceptiveField, n: int, unit: int | None,
             f"{last - first + 1} wide", ha="center", va="top", color=edge("input"), fontsize=10)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_xlim(x_low - 6.2, x_high + 4.6)
+    ax.set_xlim(left, right)
     ax.set_ylim(-1.9, top + 0.6)
+
+
+def _stack_size(field: ReceptiveField, n: int,
+                labels: Sequence[str] | None) -> tuple[float, float]:
+    _, _, left, right = _stack_limits(field, n, labels)
+    return UNIT * (right - left), UNIT * (len(field) + 2.5)
 
 
 def draw_field_stack(layers: object, n: int = 16, unit: int | None = None,
@@ -119,15 +150,15 @@ def draw_field_stack(layers: object, n: int = 16, unit: int | None = None,
     The orange lines trace every connection that leads to unit ``unit`` of the top
     row (its middle unit by default); the filled units are those it depends on, and
     the bracket marks its receptive field in the input. Padding units are hatched
-    grey. ``layers`` is anything ``receptive_field`` reads; ``n`` the input length.
+    grey. ``layers`` is anything ``receptive_field`` reads; ``n`` the input length;
+    ``labels`` names the layers (their settings by default).
     """
     field = _field(layers)
     if not field.rows:
         raise ValueError("draw_field_stack needs at least one convolution or pooling layer")
-    width = n + 13
-    fig, ax = plt.subplots(figsize=(0.42 * width + 1.5, 0.62 * (len(field) + 2.6)))
+    fig = plt.figure(figsize=_stack_size(field, n, labels))
+    ax = fig.add_axes((0, 0, 1, 1))
     _draw_stack(ax, field, n, unit, labels)
-    fig.tight_layout()
     return fig
 
 
@@ -139,14 +170,12 @@ def animate_field_stack(layers: object, n: int = 16, labels: Sequence[str] | Non
     if not field.rows:
         raise ValueError("animate_field_stack needs at least one convolution or pooling layer")
     units = _stack_geometry(field, n)[-1]
-    width = n + 13
-    fig = new_figure(0.42 * width + 1.5, 0.62 * (len(field) + 2.6))
-    ax = fig.add_subplot()
+    fig = new_figure(*_stack_size(field, n, labels))
+    ax = fig.add_axes((0, 0, 1, 1))
 
     def show(frame: int) -> None:
         ax.clear()
         _draw_stack(ax, field, n, frame, labels)
-        fig.subplots_adjust(left=0.01, right=0.99, top=0.97, bottom=0.03)
 
     show(0)
     return render_frames(fig, show, units, interval, colors=32)

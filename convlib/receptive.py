@@ -25,10 +25,11 @@ convolutional neural networks*, NeurIPS 2016).
 from collections.abc import Iterator, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
+from html import escape
 
 import numpy as np
 import torch
-from IPython.display import Markdown
+from IPython.display import HTML
 from torch import nn
 
 from .device import device as default_device
@@ -116,29 +117,49 @@ class ReceptiveField(Sequence[FieldRow]):
         return [{"name": r.name, "layer": r.layer, "size": r.size, "jump": r.jump,
                  "start": r.start, "centre": r.centre} for r in self.rows]
 
-    def to_markdown(self, **extra: Sequence[object]) -> str:
-        """The table in Markdown. Each keyword adds a column of that name, one value
-        per layer (the output channels, say)."""
+    def _cells(self, extra: dict[str, Sequence[object]]) -> tuple[list[str], list[list[str]],
+                                                                  list[bool]]:
+        """The header, the rows as text, and which columns hold numbers."""
         for column, values in extra.items():
             if len(values) != len(self.rows):
                 raise ValueError(f"column {column!r} has {len(values)} values for "
                                  f"{len(self.rows)} layers")
         head = ["layer", "kind", *extra, "size r", "jump j", "start", "centre"]
+        body = [[r.name, r.layer, *(str(v[i]) for v in extra.values()), str(r.size),
+                 str(r.jump), str(r.start), f"{r.centre:g}"] for i, r in enumerate(self.rows)]
+        return head, body, [False, False] + [True] * (len(head) - 2)
+
+    def to_markdown(self, **extra: Sequence[object]) -> str:
+        """The table in Markdown. Each keyword adds a column of that name, one value
+        per layer (the output channels, say)."""
+        head, body, numeric = self._cells(extra)
         lines = ["| " + " | ".join(head) + " |",
-                 "|" + "|".join([":--", ":--"] + ["--:"] * (len(head) - 2)) + "|"]
-        for i, r in enumerate(self.rows):
-            cells = [r.name, r.layer, *(str(v[i]) for v in extra.values()), str(r.size),
-                     str(r.jump), str(r.start), f"{r.centre:g}"]
-            lines.append("| " + " | ".join(cells) + " |")
+                 "|" + "|".join("--:" if n else ":--" for n in numeric) + "|"]
+        lines += ["| " + " | ".join(cells) + " |" for cells in body]
         return "\n".join(lines)
 
-    def table(self, **extra: Sequence[object]) -> Markdown:
-        """The table, to display in a notebook; keywords add columns as in
-        ``to_markdown``."""
-        return Markdown(self.to_markdown(**extra))
+    def to_html(self, **extra: Sequence[object]) -> str:
+        """The table in HTML, which renders alike in a notebook and in the book;
+        keywords add columns as in ``to_markdown``."""
+        head, body, numeric = self._cells(extra)
+        align = [f'style="text-align: {"right" if n else "left"}; padding: 0.1em 0.45em; '
+                 'white-space: nowrap"' for n in numeric]
+        html = ['<table style="font-size: 0.9em">', "<thead><tr>"]
+        html += [f"<th {a}>{escape(h)}</th>" for h, a in zip(head, align, strict=True)]
+        html.append("</tr></thead><tbody>")
+        for cells in body:
+            html.append("<tr>" + "".join(f"<td {a}>{escape(c)}</td>"
+                                         for c, a in zip(cells, align, strict=True)) + "</tr>")
+        html.append("</tbody></table>")
+        return "\n".join(html)
 
-    def _repr_markdown_(self) -> str:
-        return self.to_markdown()
+    def table(self, **extra: Sequence[object]) -> HTML:
+        """The table, to display in a notebook or the book; keywords add columns as in
+        ``to_markdown``."""
+        return HTML(self.to_html(**extra))
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
 
 # -- reading layers --------------------------------------------------------------------
@@ -148,10 +169,10 @@ Spec = tuple[int, int, int, int]  # kernel_size, stride, dilation, padding
 
 def field_step(r: int, j: int, start: int,
                layer: tuple[int, int, int, int]) -> tuple[int, int, int]:
-    """One step of the closed form: the field (size, jump, start) after a layer with
-    ``(kernel_size, stride, dilation, padding)``, given the field before it."""
+    """The field (size r, jump j, start) after one more layer,
+    given as (kernel_size, stride, dilation, padding)."""
     k, s, d, p = layer
-    span = d * (k - 1) + 1  # a dilated kernel spans d(k - 1) + 1 units of its input
+    span = d * (k - 1) + 1  # a dilated kernel's reach
     return r + (span - 1) * j, j * s, start - p * j
 
 

@@ -295,8 +295,10 @@ def test_single_module_empty_stack_and_table():
     table = field.to_markdown(channels=[8, 8])
     lines = table.splitlines()
     assert len(lines) == 4 and "channels" in lines[0] and lines[2].startswith("| a |")
-    assert field._repr_markdown_() == field.to_markdown()
-    assert field.table().data == field.to_markdown()
+    html = field.table(channels=[8, 8]).data
+    assert html == field.to_html(channels=[8, 8]) and field._repr_html_() == field.to_html()
+    assert html.count("<tr>") == 3 and "<th" in html and ">channels</th>" in html
+    assert re.search(r'<td style="text-align: right[^"]*">-1</td>', html)
     assert field.as_rows()[1] == {"name": "b", "layer": "k 2, s 2", "size": 4, "jump": 2,
                                   "start": -1, "centre": 0.5}
     assert field[0].span(2) == (1, 3) and field.span(1) == (1, 4)
@@ -489,6 +491,10 @@ def test_field_figures_draw_what_they_should():
 
 
 def test_field_figures_refuse_bad_input():
+    with pytest.raises(ValueError, match="labels"):
+        convlib.draw_field_stack([(3, 1), (3, 1)], labels=["only one"])
+    with pytest.raises(ValueError, match="unit"):
+        convlib.draw_field_stack([(3, 1)], n=5, unit=3)
     with pytest.raises(ValueError, match="at least one"):
         convlib.draw_field_stack(nn.Sequential(nn.ReLU()))
     with pytest.raises(ValueError, match="at least one"):
@@ -575,7 +581,11 @@ def test_show_top_patches_refuses_bad_channels():
         convlib.show_top_patches(result, channels=[5])
 
 
-def test_explorer_builds_and_draws():
+def test_explorer_builds_and_draws(monkeypatch):
+    monkeypatch.setenv("CONVLIB_WIDGETS", "0")
+    note = convlib.receptive_field_explorer()
+    assert "layers" in note.data and "Jupyter" in note.data
+    monkeypatch.setenv("CONVLIB_WIDGETS", "1")
     explorer = convlib.receptive_field_explorer(convlib.photo(gray=True, size=32))
     assert len(explorer.children) == 5  # four controls and the output
     explorer.children[3].value = "1, 2, 4, ..."
