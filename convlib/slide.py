@@ -16,13 +16,12 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import HTML
-from matplotlib.animation import FuncAnimation
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 
-from .animation import new_figure, render_frames, to_html
+from .animation import new_figure, render_frames
 from .conv import conv2d
-from .grids import as_grid, draw_grid
+from .grids import as_grid
 from .scene import GridArtists
 from .transposed import zero_stuff
 
@@ -113,24 +112,6 @@ class Slide:
         return " + ".join(terms) + f" = {self.output.flat[step]:g}"
 
 
-def _draw(fig: Figure, slide: Slide, step: int, title: str | None) -> None:
-    fig.clear()
-    shapes = [slide.padded.shape, slide.kernel.shape, slide.output.shape]
-    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [s[1] for s in shapes]})
-    cells = slide.window(step)
-    notes = {c: f"×{w:g}" for c, w in zip(cells, slide.kernel.ravel(), strict=True)}
-    draw_grid(axes[0], slide.padded, "input", title=slide.input_title, highlight=cells,
-              highlight_role="kernel", padding=slide.pad_cells, notes=notes)
-    draw_grid(axes[1], slide.kernel, "kernel", title=slide.kernel_title)
-    shown = np.full(slide.output.shape, np.nan)
-    shown.flat[: step + 1] = slide.output.flat[: step + 1]
-    draw_grid(axes[2], shown, "output", title="output",
-              highlight=[divmod(step, slide.output.shape[1])])
-    fig.text(0.5, 0.03, slide.equation(step), ha="center", fontsize=11)
-    if title:
-        fig.suptitle(title, fontsize=12)
-
-
 def title_width(title: str | None, fontsize: float = 12) -> float:
     """About how many inches a (multi-line) title needs, margins included; a LaTeX
     command such as ``\\lfloor`` counts as one character."""
@@ -147,15 +128,19 @@ def _size(slide: Slide) -> tuple[float, float]:
     return 0.5 * width + 2.0, 0.5 * height + 1.2
 
 
-def _figure(slide: Slide) -> Figure:
-    return plt.figure(figsize=_size(slide))
+def _figsize(slide: Slide, title: str | None) -> tuple[float, float]:
+    """The size of the figure, room for a title included."""
+    width, height = _size(slide)
+    lines = title.count("\n") + 1 if title else 0
+    return max(width, title_width(title, 12)), height + 0.22 * max(lines - 1, 0)
 
 
 def _one(slide: Slide, step: int, title: str | None) -> Figure:
+    """Position ``step`` of ``slide``, drawn by the same scene as the animation frames."""
     if not 0 <= step < slide.steps:
         raise ValueError(f"step must be in 0..{slide.steps - 1}; got {step}")
-    fig = _figure(slide)
-    _draw(fig, slide, step, title)
+    fig = plt.figure(figsize=_figsize(slide, title))
+    _scene(fig, slide, title)(step)
     return fig
 
 
@@ -187,20 +172,10 @@ def _scene(fig: Figure, slide: Slide, title: str | None) -> Callable[[int], list
     return show
 
 
-def _animate(slide: Slide, title: str | None, interval: int, colors: int | None) -> HTML:
-    """Every position of ``slide`` as HTML. Without ``colors``, matplotlib draws every
-    frame in full colour; with it, the figure is drawn once, only what changes is
-    redrawn, and each frame is stored with a palette of that many colours."""
-    if colors is None:
-        fig = _figure(slide)
-        anim = FuncAnimation(fig, lambda t: _draw(fig, slide, t, title), frames=slide.steps,
-                             interval=interval)
-        html = to_html(anim)
-        plt.close(fig)
-        return html
-    width, height = _size(slide)
-    lines = title.count("\n") + 1 if title else 0
-    fig = new_figure(max(width, title_width(title, 12)), height + 0.22 * max(lines - 1, 0))
+def _animate(slide: Slide, title: str | None, interval: int, colors: int) -> HTML:
+    """Every position of ``slide`` as HTML: the figure is drawn once, only what changes
+    is redrawn, and each frame is stored with a palette of ``colors`` colours."""
+    fig = new_figure(*_figsize(slide, title))
     return render_frames(fig, _scene(fig, slide, title), slide.steps, interval, colors)
 
 
@@ -216,10 +191,10 @@ def draw_slide(x: object, kernel: object, step: int = 0, stride: Pair = 1,
 
 def animate_slide(x: object, kernel: object, stride: Pair = 1, padding: SlidePadding = 0,
                   dilation: Pair = 1, title: str | None = None, interval: int = 900,
-                  colors: int | None = None) -> HTML:
+                  colors: int = 32) -> HTML:
     """Every position of the kernel over ``x`` as an HTML animation one can step through.
 
-    ``colors`` reduces each frame to that many colours, for a lighter page.
+    Each frame is stored with a palette of ``colors`` colours, for a lighter page.
     """
     return _animate(Slide.build(x, kernel, stride, padding, dilation), title, interval, colors)
 
@@ -234,7 +209,7 @@ def draw_transposed(x: object, kernel: object, step: int = 0, stride: Pair = 1,
 
 def animate_transposed(x: object, kernel: object, stride: Pair = 1, padding: Pair = 0,
                        output_padding: Pair = 0, dilation: Pair = 1, title: str | None = None,
-                       interval: int = 900, colors: int | None = 32) -> HTML:
+                       interval: int = 900, colors: int = 32) -> HTML:
     """Every position of a transposed convolution of ``x``, drawn as the direct
     convolution it equals, as an HTML animation."""
     slide = Slide.transposed(x, kernel, stride, padding, output_padding, dilation)
