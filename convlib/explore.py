@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 from IPython.display import Markdown
 
 from .formula import draw_output_size
-from .interactive import interactive
+from .interactive import draw_or_explain, interactive
 from .slide import Slide, draw_slide
 
 
@@ -30,12 +30,7 @@ def output_size_explorer(n: int = 7, kernel_size: int = 3) -> widgets.interactiv
     windows, the output and the output-size formula with the numbers filled in."""
 
     def show(n: int, kernel_size: int, padding: int, stride: int, dilation: int) -> None:
-        try:
-            draw_output_size(n, kernel_size, stride, padding, dilation)
-        except ValueError as error:  # the dilated kernel does not fit the padded input
-            print(f"No output: {error}")
-            return
-        plt.show()
+        draw_or_explain(lambda: draw_output_size(n, kernel_size, stride, padding, dilation))
 
     return interactive(
         show,

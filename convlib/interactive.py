@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
 from IPython.display import Markdown
 
 ENV_VAR = "CONVLIB_WIDGETS"
@@ -30,3 +31,14 @@ def interactive(show: Callable[..., None],
     names = ", ".join(control.description or name for name, control in controls.items())
     return Markdown(f"*An explorer with controls for {names}: run this cell in Jupyter "
                     "to use it.*")
+
+
+def draw_or_explain(draw: Callable[[], object]) -> None:
+    """Show the figure ``draw`` makes; when the chosen settings admit no output, print
+    the ValueError that says why, in place of the figure."""
+    try:
+        draw()
+    except ValueError as error:
+        print(f"No output: {error}")
+        return
+    plt.show()

@@ -24,7 +24,7 @@ from matplotlib.patches import Rectangle
 
 from .animation import new_figure, render_frames
 from .grids import _fmt
-from .interactive import interactive
+from .interactive import draw_or_explain, interactive
 from .shapes import output_size
 from .style import TEXT, edge, fill
 
@@ -365,12 +365,7 @@ def conv_matrix_explorer(n: int = 4, kernel_size: int = 3) -> widgets.interactiv
 
     def show(n: int, kernel_size: int, stride: int, padding: int) -> None:
         k = np.arange(1, kernel_size**2 + 1, dtype=np.float64).reshape(kernel_size, kernel_size)
-        try:
-            draw_conv_matrix(k, (n, n), stride, padding)
-        except ValueError as error:  # the kernel does not fit the padded input
-            print(f"No output: {error}")
-            return
-        plt.show()
+        draw_or_explain(lambda: draw_conv_matrix(k, (n, n), stride, padding))
 
     return interactive(
         show,

@@ -23,22 +23,15 @@ from torch.nn import functional as nnf
 # One thread: reductions are summed in one order, so every run gives the same bits.
 torch.set_num_threads(1)
 
-settings.register_profile(
-    "repeatable",
-    derandomize=True,
-    database=None,
-    deadline=None,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.register_profile(
-    "explore",
-    derandomize=False,
-    database=None,
-    deadline=None,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+for name, derandomize in (("repeatable", True), ("explore", False)):
+    settings.register_profile(
+        name,
+        derandomize=derandomize,
+        database=None,
+        deadline=None,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 _FUNCTIONAL = {1: nnf.conv1d, 2: nnf.conv2d}
