@@ -3,7 +3,7 @@
 #   make book    build the HTML book into _build/html (warnings are errors)
 #   make test    unit tests and every notebook in chapters/, outputs compared
 #   make lab     JupyterLab on the notebooks
-#   make lint    ruff over convlib, tests, tools and the notebooks
+#   make lint    ruff over convlib, tests, tools and the notebooks; convlib's import walls
 #   make check   open the built pages in headless Chromium, network blocked
 #   make clean   remove what the build and the tests leave behind
 #
@@ -78,6 +78,7 @@ lab: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check convlib tests tools chapters
+	$(BIN)/lint-imports --no-cache
 
 check: $(STAMP)
 	@test -f _build/html/index.html || { echo "make check: build the book first (make book)" >&2; exit 1; }

@@ -17,8 +17,8 @@ import torch
 from torch.nn import functional as nnf
 
 import convlib
-from convlib.groups import valid_groups
-from convlib.multichannel import Filtered
+from convlib.draw.multichannel import Filtered
+from convlib.sizes.counts import valid_groups
 
 matplotlib.use("Agg")
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import convlib
-from convlib.device import ENV_VAR
+from convlib.runtime import ENV_VAR
 
 ALLOWED = r"must be 'cpu', 'cuda' or 'cuda:N'"
 

@@ -4,7 +4,7 @@ import ipywidgets as widgets
 from IPython.display import Markdown
 
 import convlib
-from convlib.interactive import interactive
+from convlib.explore.interactive import interactive
 
 
 def _show(step: int) -> None:

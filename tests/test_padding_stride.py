@@ -14,10 +14,10 @@ from matplotlib.figure import Figure
 from torch.nn import functional as nnf
 
 import convlib
-from convlib import arithmetic, formula
-from convlib.animation import new_figure, render_frames
-from convlib.scene import GridArtists
-from convlib.slide import Slide
+from convlib.draw import arithmetic, formula
+from convlib.draw.animation import new_figure, render_frames
+from convlib.draw.scene import GridArtists
+from convlib.draw.slide import Slide
 
 matplotlib.use("Agg")
 
@@ -246,8 +246,7 @@ def test_render_frames_errors():
 
 @pytest.mark.parametrize("r", arithmetic.RELATIONSHIPS, ids=lambda r: r.key)
 def test_relationship_formula_matches_torch(r):
-    x = torch.from_numpy(arithmetic.example_input(r.n))[None, None]
-    w = torch.from_numpy(arithmetic.KERNELS[r.k])[None, None]
+    x, w = (torch.from_numpy(a)[None, None] for a in r.example())
     if r.transposed:
         out = nnf.conv_transpose2d(x, w, stride=r.s, padding=r.p, output_padding=r.a,
                                    dilation=r.d)

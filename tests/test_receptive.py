@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from torch import nn
 
 import convlib
-from convlib.architectures import Parallel
+from convlib.sizes.architectures import Parallel
 
 matplotlib.use("Agg")
 
@@ -295,7 +295,7 @@ def test_single_module_empty_stack_and_table():
     table = field.to_markdown(channels=[8, 8])
     lines = table.splitlines()
     assert len(lines) == 4 and "channels" in lines[0] and lines[2].startswith("| a |")
-    html = field.table(channels=[8, 8]).data
+    html = convlib.field_table(field, channels=[8, 8]).data
     assert html == field.to_html(channels=[8, 8]) and field._repr_html_() == field.to_html()
     assert html.count("<tr>") == 3 and "<th" in html and ">channels</th>" in html
     assert re.search(r'<td style="text-align: right[^"]*">-1</td>', html)

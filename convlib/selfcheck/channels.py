@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from torch.nn import functional as nnf
 
-from ..counts import conv_macs, conv_params
+from ..sizes.counts import conv_macs, conv_params
 from . import exercise
 
 # Exercise 3.1: the output shape of a layer, PyTorch's layout (channels first).

@@ -4,8 +4,8 @@ import numpy as np
 import torch
 from torch.nn import functional as nnf
 
-from ..filters import kernel
-from ..linear_map import conv_matrix_index
+from ..ops.kernels import kernel
+from ..ops.matrix import conv_matrix_index
 from . import exercise
 
 # Exercise 4.1: the matrix of a 3x3 kernel on a 5x5 input (stride 1, no padding).

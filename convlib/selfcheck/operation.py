@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from ..conv import conv2d
+from ..ops.conv import conv2d
 from . import exercise
 
 # Exercise 1.1: the output of this input and kernel, computed by hand.

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from torch.nn import functional as nnf
 
-from ..shapes import output_size, transposed_output_size
+from ..sizes.shapes import output_size, transposed_output_size
 from . import exercise
 
 # Exercise 2.1: the output size of one layer.

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from torch.nn import functional as nnf
 
-from ..receptive import receptive_field
+from ..sizes.receptive import receptive_field
 from . import exercise
 
 # Exercise 5.1: three 5x5 convolutions, stride 1.

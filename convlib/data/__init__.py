@@ -1,0 +1,2 @@
+"""The data the book computes on: real photographs and handwritten digits that ship
+with installed packages, so nothing is downloaded."""
