@@ -14,7 +14,7 @@ import convlib
 
 PACKAGE = Path(convlib.__file__).parent
 NUMBERS = ("convlib.ops", "convlib.sizes", "convlib.data", "convlib.learn", "convlib.runtime",
-           "convlib.selfcheck")
+           "convlib.selfcheck", "convlib.bench")
 PICTURE_LIBRARIES = ("matplotlib", "ipywidgets", "IPython")
 
 

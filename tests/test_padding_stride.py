@@ -233,12 +233,25 @@ def test_grid_artists_return_only_what_changed():
 
 def test_render_frames_errors():
     fig = new_figure(2, 2)
+    alt = "a test animation of nothing"
     with pytest.raises(ValueError, match=r"frames must be a positive int; got 0"):
-        render_frames(fig, lambda t: None, 0)
+        render_frames(fig, lambda t: None, 0, alt=alt)
     with pytest.raises(ValueError, match=r"colors must be an int from 2 to 256; got 1"):
-        render_frames(fig, lambda t: None, 2, colors=1)
+        render_frames(fig, lambda t: None, 2, colors=1, alt=alt)
     with pytest.raises(TypeError, match=r"new_figure"):
-        render_frames(Figure(), lambda t: None, 2)  # no Agg canvas
+        render_frames(Figure(), lambda t: None, 2, alt=alt)  # no Agg canvas
+    with pytest.raises(ValueError, match=r"alt text"):
+        render_frames(fig, lambda t: None, 2, alt="  ")
+
+
+def test_animations_are_crisp_and_described():
+    fig = new_figure(2, 1.5)
+    page = render_frames(fig, lambda t: None, 2, alt="two frames of an empty figure").data
+    width = round(2 * fig.dpi / 2)  # drawn at twice the dpi, shown at the figure's size
+    assert f'alt="two frames of an empty figure" style="width: {width}px"' in page
+    assert 'aria-label="frame"' in page and 'aria-label="once"' in page
+    default = convlib.animate_slide(np.arange(6.0), np.full(3, 2.0)).data
+    assert 'alt="A 1 by 3 kernel sliding over a 1 by 6 input' in default
 
 
 # -- the relationships of convolution arithmetic ---------------------------------------
@@ -251,56 +264,46 @@ def test_relationship_formula_matches_torch(r):
         out = nnf.conv_transpose2d(x, w, stride=r.s, padding=r.p, output_padding=r.a,
                                    dilation=r.d)
         general = convlib.transposed_output_size(r.n, r.k, r.s, r.p, r.a, r.d)
+    elif r.pooling:
+        out = nnf.max_pool2d(x, r.k, stride=r.s, padding=r.p, dilation=r.d)
+        general = convlib.output_size(r.n, r.k, r.s, r.p, r.d)
     else:
         out = nnf.conv2d(x, w, stride=r.s, padding=r.p, dilation=r.d)
         general = convlib.output_size(r.n, r.k, r.s, r.p, r.d)
     assert out.shape[-2:] == (r.output_size(), r.output_size()) and general == r.output_size()
-    assert np.allclose(r.slide().output, out[0, 0].numpy())
+    if not r.pooling:
+        assert np.allclose(r.slide().output, out[0, 0].numpy())
     assert r.filled().endswith(f"= {r.output_size()}") and "{" not in r.symbolic()
 
 
-def test_relationships_cover_the_paper():
-    numbers = {r.number for r in arithmetic.RELATIONSHIPS}
-    assert numbers == set(range(1, 16)) - {7}  # 7 is pooling
-    assert sum(r.transposed for r in arithmetic.RELATIONSHIPS) == 7
+def test_relationships_are_the_papers_fifteen():
+    numbers = [r.number for r in arithmetic.RELATIONSHIPS]
+    assert numbers == list(range(1, 16))  # each once, in the paper's order
+    kinds = [r.kind for r in arithmetic.RELATIONSHIPS]
+    assert kinds == ["direct"] * 6 + ["pooling"] + ["transposed"] * 7 + ["direct"]
+    assert len({r.key for r in arithmetic.RELATIONSHIPS}) == 15
 
 
-@pytest.mark.parametrize("key", ["padding, stride, odd", "no padding, stride, transposed",
-                                 "arbitrary padding"])
-def test_positions_image_draws_every_window_where_its_output_goes(key):
+@pytest.mark.parametrize("key", ["padding, stride", "no padding, stride, transposed",
+                                 "pooling", "dilation"])
+def test_draw_relationship_marks_every_window_and_the_formula(key):
     r = convlib.relationship(key)
-    slide = r.slide()
-    cell = 9
-    image = arithmetic.positions_image(slide, cell=cell)
-    height, width = slide.padded.shape
-    panel_h, panel_w, gap = height * cell + 1, width * cell + 1, int(1.5 * cell)
-    rows, cols = slide.output.shape
-    assert rows == cols == r.output_size()
-    assert image.shape == (rows * (panel_h + gap) - gap, cols * (panel_w + gap) - gap, 3)
-    orange = np.array(matplotlib.colors.to_rgb(convlib.style.edge("kernel"))) * 255
-    blue = np.array(matplotlib.colors.to_rgb(convlib.style.fill("input"))) * 255
-    for step in range(slide.steps):
-        top, left = divmod(step, cols)
-        top, left = top * (panel_h + gap), left * (panel_w + gap)
-        window = set(slide.window(step))
-        for i in range(height):
-            for j in range(width):  # a pixel inside each cell, off its border
-                pixel = image[top + i * cell + 2, left + j * cell + 3].astype(float)
-                real = (i, j) not in slide.pad_cells  # made-up cells may show hatching
-                if (i, j) in window:
-                    assert np.allclose(pixel, orange, atol=1) or (
-                        not real and np.allclose(pixel, 255))
-                    assert np.allclose(pixel, orange, atol=1) or not real
-                else:
-                    assert not np.allclose(pixel, orange, atol=1)
-                    assert np.allclose(pixel, blue, atol=1) == real
-
-
-def test_draw_relationship_is_titled_with_the_formula():
-    r = convlib.relationship("full padding")
     fig = convlib.draw_relationship(r)
-    assert fig._suptitle.get_text() == r.title() and r.filled() in r.title()
-    assert len(fig.axes[0].images) == 1
+    ax_in, ax_out = fig.axes
+    dots = [c for c in ax_in.collections if len(c.get_paths()) == r.output_size() ** 2
+            and c.get_zorder() == 4]
+    assert len(dots) == 1  # one dot per output value
+    texts = [t.get_text() for t in fig.texts]
+    assert any(r.filled() in t for t in texts) and f"Relationship {r.number}" in \
+        fig._suptitle.get_text()
+    assert fig.get_figwidth() <= convlib.style.COLUMN_INCHES + 1e-9
+
+
+def test_animate_relationships_has_a_frame_per_relationship():
+    assert _frames(convlib.animate_relationships()) == 15
+    assert _frames(convlib.animate_relationships(["no padding", "pooling"])) == 2
+    with pytest.raises(ValueError, match=r"at least one relationship"):
+        convlib.animate_relationships([])
 
 
 def test_animate_relationship_frames_and_lookup_errors():
@@ -345,8 +348,10 @@ def test_output_size_explorer_has_the_five_sliders(monkeypatch):
 
 def test_padding_modes_figure_hatches_the_made_up_cells():
     fig = convlib.show_padding_modes(np.arange(1, 10).reshape(3, 3), amount=2)
-    assert [ax.get_title() for ax in fig.axes] == ["input", *convlib.PADDING_MODES]
-    for ax in fig.axes[1:]:
+    titled = [ax for ax in fig.axes if ax.get_title()]
+    assert [ax.get_title() for ax in titled] == list(convlib.PADDING_MODES)
+    assert max(fig.get_size_inches()[0], 0) <= convlib.style.COLUMN_INCHES
+    for ax in titled:
         hatched = [p for p in ax.patches if p.get_hatch() == "//"]
         assert len(hatched) == 7 * 7 - 3 * 3
         numbers = [float(t.get_text()) for t in ax.texts]

@@ -12,9 +12,18 @@ every request that is not for a local file aborted, and checks on each page that
 - every matplotlib animation (``to_jshtml``) has its frame image and button icons,
   and its "Next frame" button changes the image;
 - every exercise solution is hidden until its title is clicked, and shown after;
-- a notebook page offers its .ipynb for download, and the file is there.
+- a notebook page offers its .ipynb for download, and the file is there;
+- no tooling text shows ("nbval", an exercise's "no answer yet");
+- every image has alt text that says what it shows (not a file name);
+- no code line is cut off, and no figure is shrunk below its drawn size or wider
+  than the text column (figure text would fall under 9 px);
+- every "Figure N.M" in the prose is a link, and every citation resolves to the
+  References page;
+- in dark mode, every figure sits on a light panel;
+- on a 400 px wide screen, wide figures scroll rather than shrink.
 
-It saves a full-page screenshot of each page in _build/screenshots/. Exits 0 when
+It saves full-page screenshots of each page in _build/screenshots/ (desktop, 400 px
+wide, and dark). Exits 0 when
 all pages pass, 1 when a check fails (each failure is printed), 2 when it cannot
 run (no built book, no Chromium, no playwright).
 
@@ -105,6 +114,102 @@ JS_SOLUTIONS = """() => [...document.querySelectorAll('div.solution')].map(s => 
           visible: body.some(c => c.getBoundingClientRect().height > 0
             && c.checkVisibility({visibilityProperty: true, opacityProperty: true}))};
 })"""
+
+
+JS_PRESENTATION = """() => {
+  const article = document.querySelector('article.bd-article') || document.body;
+  const visible = e => e.checkVisibility({visibilityProperty: true, opacityProperty: true});
+  const text = [...article.querySelectorAll('p, li, pre, span, div.output')]
+    .filter(e => visible(e) && e.children.length === 0).map(e => e.textContent).join('\\n');
+  const tooling = ['nbval', 'no answer yet'].filter(w => text.toLowerCase().includes(w));
+  const images = [...article.querySelectorAll('img')].filter(visible).map(img => ({
+    alt: img.getAttribute('alt') || '',
+    src: (img.getAttribute('src') || '').slice(-60),
+    drawn: img.style.width ? parseFloat(img.style.width) : img.naturalWidth,
+    shown: img.getBoundingClientRect().width,
+  }));
+  const cut = [...article.querySelectorAll('div.highlight pre, .cell_output pre')]
+    .filter(visible).filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+    .map(pre => pre.textContent.split('\\n').reduce((a, b) => a.length > b.length ? a : b));
+  const wide = [...article.querySelectorAll('.cell_output figure, .cell_output > .output, '
+                                            + 'div.animation')]
+    .filter(visible).filter(e => e.scrollWidth > e.clientWidth + 1)
+    .map(e => (e.querySelector('figcaption') || e).textContent.trim().slice(0, 60));
+  const unlinked = [];
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const inside = node.parentElement.closest('a, figcaption, pre, code, .caption-number');
+    const m = node.textContent.match(/\\bFigures? \\d+\\.\\d+/);
+    if (m && !inside) unlinked.push(m[0]);
+  }
+  const citations = [...article.querySelectorAll('a')]
+    .filter(a => /references\\.html#id/.test(a.getAttribute('href') || ''))
+    .map(a => a.getAttribute('href'));
+  const problems = [...article.querySelectorAll('.problematic, .system-message')]
+    .map(e => e.textContent.slice(0, 60));
+  return {tooling, images, cut, wide, unlinked, citations, problems};
+}"""
+
+JS_DARK_PANELS = """() => [...document.querySelectorAll('article .cell_output img, div.animation')]
+  .filter(e => e.checkVisibility())
+  .filter(e => {
+    const c = getComputedStyle(e).backgroundColor.match(/\\d+(\\.\\d+)?/g).map(Number);
+    return c.length === 4 && c[3] === 0 || (c[0] + c[1] + c[2]) / 3 < 200;
+  }).length"""
+
+ALT_IS_A_FILE = re.compile(r"(^|/)[\w.-]+\.(png|jpe?g|svg|gif)$|^_images/|^data:", re.I)
+
+
+def check_presentation(page, result: PageCheck) -> None:
+    """Tooling text, alt text, cut-off code, figure sizes, figure links, citations."""
+    report = page.evaluate(JS_PRESENTATION)
+    for word in report["tooling"]:
+        result.fail(f"tooling text on the page: {word!r}")
+    for img in report["images"]:
+        alt = img["alt"].strip()
+        if len(alt.split()) < 3 or ALT_IS_A_FILE.search(alt):
+            result.fail(f"image without real alt text: {img['src']!r} alt={alt!r}")
+        if img["drawn"] and img["shown"] < 0.97 * img["drawn"]:
+            result.fail(f"image shrunk to {img['shown']:.0f} of its {img['drawn']:.0f} px, so "
+                        f"its text is too small: {img['src']!r} ({alt[:50]!r})")
+    for line in report["cut"]:
+        result.fail(f"code line cut off: {line.strip()[:70]!r}")
+    for caption in report["wide"]:
+        result.fail(f"figure wider than the text column: {caption!r}")
+    for text in report["unlinked"]:
+        result.fail(f"{text!r} in the text is not a link to the figure")
+    for text in report["problems"]:
+        result.fail(f"unresolved reference or markup error: {text!r}")
+    result.counts["citations"] = len(report["citations"])
+
+
+def check_narrow_and_dark(context_narrow, context_dark, doc: str, path: Path,
+                          shots: Path, result: PageCheck) -> None:
+    """A 400 px screen: figures scroll, never shrink. Dark mode: figures on panels."""
+    for context, suffix in ((context_narrow, "narrow"), (context_dark, "dark")):
+        page = context.new_page()
+        page.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).scheme
+                   in LOCAL_SCHEMES else r.abort("blockedbyclient"))
+        try:
+            page.goto(path.as_uri(), wait_until="load", timeout=TIMEOUT_MS)
+            page.wait_for_timeout(500)
+            if suffix == "narrow":
+                for img in page.evaluate(JS_PRESENTATION)["images"]:
+                    if img["drawn"] and img["shown"] < 0.97 * img["drawn"]:
+                        result.fail(f"on a 400 px screen, an image shrinks to "
+                                    f"{img['shown']:.0f} of {img['drawn']:.0f} px: "
+                                    f"{img['src']!r}")
+            else:
+                bare = page.evaluate(JS_DARK_PANELS)
+                if bare:
+                    result.fail(f"in dark mode, {bare} figures have no light panel")
+            page.screenshot(path=str(shots / f"{doc.replace('/', '__')}.{suffix}.png"),
+                            full_page=True)
+        except Exception as e:  # any breakage of the page is a failure
+            result.fail(f"could not check the page ({suffix}): {e}")
+        finally:
+            page.close()
 
 
 def toc_files(toc: dict) -> list[str]:
@@ -203,6 +308,8 @@ def check_page(context, doc: str, html_dir: Path, shots: Path) -> PageCheck:
         shots.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shots / (doc.replace("/", "__") + ".png")), full_page=True)
 
+        check_presentation(page, result)
+
         # Images
         images = page.evaluate(JS_IMAGES)
         result.counts["images"] = len(images)
@@ -287,6 +394,7 @@ def main() -> int:
     parser.add_argument("--toc", type=Path, default=ROOT / "_toc.yml")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--screenshots", type=Path, default=ROOT / "_build" / "screenshots")
+    parser.add_argument("--pages", nargs="*", help="check only these pages, e.g. intro")
     args = parser.parse_args()
 
     html_dir = args.html.resolve()
@@ -306,12 +414,24 @@ def main() -> int:
         return 2
 
     docs = toc_files(yaml.safe_load(args.toc.read_text()))
+    if args.pages:
+        docs = [d for d in docs if d in args.pages]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=args.chromium, headless=True,
                                     args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900},
                                       service_workers="block")
-        results = [check_page(context, doc, html_dir, args.screenshots) for doc in docs]
+        narrow = browser.new_context(viewport={"width": 400, "height": 800},
+                                     device_scale_factor=2, service_workers="block")
+        dark = browser.new_context(viewport={"width": 1280, "height": 900},
+                                   color_scheme="dark", service_workers="block")
+        results = []
+        for doc in docs:
+            result = check_page(context, doc, html_dir, args.screenshots)
+            if (html_dir / f"{doc}.html").exists():
+                check_narrow_and_dark(narrow, dark, doc, html_dir / f"{doc}.html",
+                                      args.screenshots, result)
+            results.append(result)
         browser.close()
 
     failed = [r for r in results if r.failures]

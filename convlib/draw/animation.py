@@ -6,9 +6,14 @@ only redraws the artists that frame changes; and since the book's figures use a
 handful of flat colours, it stores each frame with a small palette, which looks
 the same and weighs about a quarter as much. The result has the same play, pause
 and step buttons.
+
+Frames are drawn at twice the figure's resolution and shown at its size, so they
+are crisp on high-density screens; the frame image carries alt text that says what
+the animation shows.
 """
 
 import base64
+import html
 import re
 from collections.abc import Callable, Iterable
 from io import BytesIO
@@ -16,7 +21,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from IPython.display import HTML
-from matplotlib.animation import FuncAnimation, HTMLWriter
+from matplotlib.animation import HTMLWriter
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -40,9 +45,16 @@ def offline(html: str) -> str:
                   lambda m: f"<span>{_ICONS.get(m.group(1), '')}</span>", html)
 
 
-def to_html(anim: FuncAnimation) -> HTML:
-    """``anim`` as HTML with play, pause and step buttons, stopping at the last frame."""
-    return HTML(offline(anim.to_jshtml(default_mode="once")))
+def described(page: str, alt: str, width: int) -> str:
+    """The animation's frame image shown ``width`` CSS pixels wide, with ``alt`` text,
+    and its controls labelled for screen readers."""
+    if not alt.strip():
+        raise ValueError("an animation needs alt text that says what it shows")
+    attributes = f'alt="{html.escape(alt)}" style="width: {width}px"'
+    page = re.sub(r'<img id="(_anim_img\w+)"', rf'<img id="\1" {attributes}', page)
+    page = re.sub(r'<input (id="_anim_slider\w+")', r'<input aria-label="frame" \1', page)
+    return re.sub(r'<input type="radio" name="state" value="(\w+)"',
+                  r'<input type="radio" name="state" value="\1" aria-label="\1"', page)
 
 
 class _CanvasWriter(HTMLWriter):
@@ -75,13 +87,16 @@ def render_frames(
     frames: int,
     interval: int = 900,
     colors: int = 32,
+    *,
+    alt: str,
 ) -> HTML:
     """Frames ``0 .. frames - 1`` of ``fig`` as HTML with play, pause and step buttons.
 
     ``fig`` must come from ``new_figure`` and be drawn in its starting state. For each
     frame, ``update(frame)`` changes the figure and returns the artists it changed,
     which are drawn over the starting state, or ``None`` to redraw everything.
-    ``colors`` (2 to 256) is the size of each frame's palette.
+    ``colors`` (2 to 256) is the size of each frame's palette; ``alt`` says in words
+    what the animation shows, for readers who cannot see it.
     """
     if not isinstance(frames, int) or frames < 1:
         raise ValueError(f"frames must be a positive int; got {frames!r}")
@@ -90,6 +105,8 @@ def render_frames(
     if not isinstance(fig.canvas, FigureCanvasAgg):
         raise TypeError("render_frames needs a figure on an Agg canvas; make it with new_figure")
     canvas = fig.canvas
+    width = round(fig.get_figwidth() * fig.dpi)
+    fig.set_dpi(2 * fig.dpi)  # twice the pixels, shown at the figure's size
     canvas.draw()
     start = canvas.copy_from_bbox(fig.bbox)
     writer = _CanvasWriter(colors, fps=1000 / interval)
@@ -105,4 +122,4 @@ def render_frames(
                     for artist in changed:
                         fig.draw_artist(artist)
                 writer.grab_frame()
-        return HTML(offline(path.read_text()))
+        return HTML(described(offline(path.read_text()), alt, width))

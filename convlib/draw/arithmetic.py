@@ -1,25 +1,34 @@
 """The relationships of Dumoulin and Visin's *A guide to convolution arithmetic for
 deep learning* (2016), each with its example sizes, its formula and a picture.
 
-Every relationship ties the output size of a convolution (or of a transposed one) to
-its input size n, kernel size k, stride s, padding p and dilation d. The examples
-are the paper's: small square inputs and 3x3 or 4x4 kernels, so every window
-position can be drawn. A transposed relationship is drawn as the direct convolution
-that computes it (see ``convlib.ops.transposed``), its input being the output of the
-direct convolution it reverses.
+The paper states fifteen: six for direct convolutions (1-6), one for pooling (7),
+seven for transposed convolutions (8-14) and one for dilation (15). Each ties the
+output size to the input size n, kernel size k, stride s, padding p and dilation d.
+The examples are the paper's: small square inputs and 3x3 or 4x4 kernels. A
+transposed relationship is drawn as the direct convolution that computes it (see
+``convlib.ops.transposed``), its input being the output of the direct convolution
+it reverses.
+
+``draw_relationship`` draws one relationship compactly: the first window and the
+next, a dot at the centre of every window (one per output value), the output and
+the formula; ``animate_relationships`` puts them all in one figure to step through;
+``animate_relationship`` slides the window over one example, position by position.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import HTML
-from matplotlib.colors import to_rgb
+from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
+from matplotlib.patches import Circle, Rectangle
 
-from .slide import Slide, render_slide, title_width
-from .style import edge, fill
+from .animation import new_figure, render_frames
+from .formula import _grid
+from .slide import Slide, render_slide
+from .style import COLUMN_INCHES, TEXT, edge
 
 EXAMPLE_KERNELS = {
     3: np.array([[0, 1, 2], [2, 2, 0], [0, 1, 2]], dtype=np.float32),
@@ -54,6 +63,12 @@ class Relationship:
     d: int = 1
     a: int = 0
     transposed: bool = False
+    pooling: bool = False
+
+    @property
+    def kind(self) -> str:
+        """"direct", "pooling" or "transposed"."""
+        return "transposed" if self.transposed else "pooling" if self.pooling else "direct"
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -79,9 +94,8 @@ class Relationship:
 
     def title(self) -> str:
         """A figure title: the name, the sizes and the formula with its numbers."""
-        kind = "transposed, " if self.transposed else ""
-        return (f"{self.name} ({kind}relationship {self.number}): {self.settings()}\n"
-                f"output ${self.symbolic()} = {self.filled()}$")
+        return (f"Relationship {self.number}, {self.kind}: {self.name.lower()} "
+                f"({self.settings()})\noutput ${self.symbolic()}$\n$= {self.filled()}$")
 
     def example(self) -> tuple[np.ndarray, np.ndarray]:
         """The example's input (n x n) and kernel (k x k)."""
@@ -112,9 +126,9 @@ RELATIONSHIPS: tuple[Relationship, ...] = (
                  rule=lambda n, k, s, **_: (n - k) // s + 1),
     Relationship("padding, stride", 6, "Padding and stride", n=5, k=3, s=2, p=1,
                  formula=_STRIDED, rule=lambda n, k, s, p, **_: (n + 2 * p - k) // s + 1),
-    Relationship("padding, stride, odd", 6, "Padding and stride, the floor bites", n=6, k=3,
-                 s=2, p=1, formula=_STRIDED,
-                 rule=lambda n, k, s, p, **_: (n + 2 * p - k) // s + 1),
+    Relationship("pooling", 7, "Pooling", n=5, k=3, s=1,
+                 formula=r"\lfloor ({n} - {k}) / {s} \rfloor + 1",
+                 rule=lambda n, k, s, **_: (n - k) // s + 1, pooling=True),
     Relationship("no padding, transposed", 8, "No padding, unit stride", n=2, k=3,
                  formula="{n} + ({k} - 1)", rule=lambda n, k, **_: n + k - 1, transposed=True),
     Relationship("arbitrary padding, transposed", 9, "Arbitrary padding, unit stride", n=6,
@@ -141,6 +155,8 @@ RELATIONSHIPS: tuple[Relationship, ...] = (
 )
 
 
+
+
 def relationship(key: str) -> Relationship:
     """The relationship called ``key`` (see ``RELATIONSHIPS``)."""
     for r in RELATIONSHIPS:
@@ -161,90 +177,92 @@ def animate_relationship(r: Relationship | str, interval: int = 700,
                          colors: int | None = 32) -> HTML:
     """Every window position of relationship ``r``'s example, as an HTML animation."""
     r = _as_relationship(r)
-    return render_slide(r.slide(), r.title(), interval, colors)
+    slide = r.slide()
+    alt = f"{r.name} ({r.settings()}): " + slide.describe()
+    return render_slide(slide, r.title(), interval, colors, alt)
 
 
-def _rgb(colour: str) -> np.ndarray:
-    return np.array(to_rgb(colour)) * 255
+def _box(cells: list[tuple[int, int]]) -> tuple[float, float, float, float]:
+    """The bounding box (x, y, width, height) of a window's cells."""
+    rows, cols = zip(*cells, strict=True)
+    return min(cols), min(rows), max(cols) - min(cols) + 1, max(rows) - min(rows) + 1
 
 
-def positions_image(slide: Slide, cell: int | None = None) -> np.ndarray:
-    """The collage of ``draw_positions`` as an RGB image: a panel per window position,
-    ``cell`` pixels per cell (by default about 5 inches wide in all), panels 1.5 cells
-    apart. Drawing pixels directly keeps even 49 panels quick."""
-    rows, cols = slide.output.shape
-    height, width = slide.padded.shape
-    if cell is None:
-        span = max(cols * (width + 1.5), rows * (height + 1.5))
-        cell = int(min(max(5.0 * plt.rcParams["figure.dpi"] / span, 7), 24))
-    gap = int(1.5 * cell)
-    panel_h, panel_w = height * cell + 1, width * cell + 1
-    canvas = np.full((rows * (panel_h + gap) - gap, cols * (panel_w + gap) - gap, 3), 255.0)
-    # the pixels of one panel: which cell each pixel is in, and where cell borders are
-    y, x = np.mgrid[0:panel_h, 0:panel_w]
-    on_row, on_col = y % cell == 0, x % cell == 0
-    border = on_row | on_col
-    hatch = ((x + y) % max(4, cell // 2) == 0) & ~border  # "//", like grids.draw_grid's
-    ci, cj = np.minimum(y // cell, height - 1), np.minimum(x // cell, width - 1)
-    above, before = np.maximum(y - 1, 0) // cell, np.maximum(x - 1, 0) // cell
-    fake = np.zeros((height, width), bool)
-    for i, j in slide.pad_cells:
-        fake[i, j] = True
-    colours = {name: _rgb(c) for name, c in (
-        ("input", fill("input")), ("rim", edge("input")), ("padding", fill("padding")),
-        ("kernel", edge("kernel")), ("white", "white"))}
+def _draw_compact(fig: Figure, r: Relationship, extent: int) -> None:
+    """Relationship ``r`` on ``fig``: the input as the direct convolution sees it (its
+    made-up cells hatched), the first window filled and the next one dashed, a dot at
+    the centre of every window, the output, and the paper's formula."""
+    slide = r.slide()
+    fig.clear()
+    ax_in, ax_out = fig.subplots(1, 2)
+    width, height = fig.get_size_inches()
+    grids = 2 * extent * _cell(extent) + 0.6  # the panels' width, centred in the figure
+    margin = (width - grids) / 2 / width
+    fig.subplots_adjust(left=margin + 0.03 * grids / width, right=1 - margin,
+                        top=1 - 0.85 / height, bottom=0.8 / height, wspace=0.08)
+    _grid(ax_in, slide.padded.shape[0], extent, "input", slide.pad_cells)
+    first = slide.window(0)
+    ax_in.add_collection(PatchCollection([Rectangle((j, i), 1, 1) for i, j in first],
+                                         facecolor=edge("kernel"), edgecolor="white", lw=1.2))
+    ax_in.add_patch(Rectangle(_box(first)[:2], *_box(first)[2:], fill=False,
+                              edgecolor=edge("kernel"), lw=2.5))
+    if slide.steps > 1:
+        second = slide.window(1)
+        ax_in.add_patch(Rectangle(_box(second)[:2], *_box(second)[2:], fill=False,
+                                  edgecolor=edge("kernel"), lw=2, linestyle="--"))
+    dots = []
     for step in range(slide.steps):
-        window = np.zeros((height, width), bool)
-        for i, j in slide.window(step):
-            window[i, j] = True
-        in_window, is_fake = window[ci, cj], fake[ci, cj]
-        panel = np.where(in_window[..., None], colours["kernel"],
-                         np.where(is_fake[..., None], colours["padding"], colours["input"]))
-        plain = ~window & ~fake  # real input cells outside the window get a blue rim
-        rimmed = border & (plain[ci, cj] | (on_row & plain[above, cj])
-                           | (on_col & plain[ci, before])
-                           | (on_row & on_col & plain[above, before]))
-        panel = np.where(border[..., None], colours["white"], panel)
-        panel = np.where(rimmed[..., None], colours["rim"], panel)
-        panel = np.where((hatch & is_fake)[..., None], colours["white"], panel)
-        cells = np.argwhere(window)
-        (top, left), (bottom, right) = cells.min(axis=0) * cell, (cells.max(axis=0) + 1) * cell
-        for thickness in range(2):  # the window's outline, two pixels wide
-            panel[top + thickness, left:right + 1] = colours["kernel"]
-            panel[bottom - thickness, left:right + 1] = colours["kernel"]
-            panel[top:bottom + 1, left + thickness] = colours["kernel"]
-            panel[top:bottom + 1, right - thickness] = colours["kernel"]
-        r, c = divmod(step, cols)
-        canvas[r * (panel_h + gap):r * (panel_h + gap) + panel_h,
-               c * (panel_w + gap):c * (panel_w + gap) + panel_w] = panel
-    return canvas.astype(np.uint8)
+        x, y, w, h = _box(slide.window(step))
+        dots.append(Circle((x + w / 2, y + h / 2), 0.2))
+    ax_in.add_collection(PatchCollection(dots, color=edge("output"), zorder=4))
+    made_up = ", stretched" if r.transposed else f", padding {r.p}" if r.p else ""
+    ax_in.set_title(f"input {r.n}×{r.n}{made_up}", fontsize=10)
+    size = slide.output.shape[0]
+    _grid(ax_out, size, extent, "output")
+    ax_out.set_title(f"output {size}×{size}", fontsize=10)
+    fig.suptitle(f"Relationship {r.number} ({r.kind}): {r.name.lower()}\n{r.settings()}",
+                 fontsize=11, color=TEXT)
+    fig.text(0.5, 0.42 / height, f"$o = {r.symbolic()}$", ha="center", fontsize=10,
+             color=TEXT)
+    fig.text(0.5, 0.12 / height, f"$= {r.filled()}$", ha="center", fontsize=10, color=TEXT)
 
 
-def draw_positions(slide: Slide, title: str | None = None, cell: int | None = None) -> Figure:
-    """Every window position of ``slide`` at once: one small panel per output value.
+def _cell(extent: int) -> float:
+    """Inches per cell: as large as reads well, two grids side by side in the column."""
+    return min(0.36, (COLUMN_INCHES - 0.6) / (2 * extent))
 
-    The panels are laid out like the output itself, so the panel in row i, column j
-    shows the window that computes output (i, j). Input cells are blue (with a blue
-    rim), made-up cells (padding, inserted zeros) hatched grey, the window's cells
-    orange.
-    """
-    canvas = positions_image(slide, cell)
-    dpi = plt.rcParams["figure.dpi"]
-    image_w, image_h = canvas.shape[1] / dpi, canvas.shape[0] / dpi
-    top_in = 0.3 + 0.2 * (title.count("\n") + 1 if title else 0)
-    width_in = max(image_w + 0.4, title_width(title, 11))
-    height_in = image_h + top_in + 0.2
-    fig = plt.figure(figsize=(width_in, height_in))
-    ax = fig.add_axes(((1 - image_w / width_in) / 2, 0.2 / height_in,
-                       image_w / width_in, image_h / height_in))
-    ax.imshow(canvas, interpolation="nearest")
-    ax.axis("off")
-    if title:
-        fig.suptitle(title, fontsize=11, y=1 - 0.12 / height_in, va="top")
-    return fig
+
+def _compact_size(extent: int, relationships: Sequence[Relationship]) -> tuple[float, float]:
+    """Room for two grids ``extent`` cells wide, and for the longest formula."""
+    longest = max(len(r.filled()) for r in relationships)
+    text = min(COLUMN_INCHES, 0.075 * longest + 0.5)  # about 0.075 in per character
+    return max(2 * extent * _cell(extent) + 0.6, text), extent * _cell(extent) + 1.75
 
 
 def draw_relationship(r: Relationship | str) -> Figure:
-    """All window positions of relationship ``r``'s example in one static figure."""
+    """Relationship ``r`` in one compact figure: its first two windows, a dot per
+    output value, the output and the formula with the example's numbers."""
     r = _as_relationship(r)
-    return draw_positions(r.slide(), r.title())
+    extent = r.slide().padded.shape[0]
+    fig = plt.figure(figsize=_compact_size(extent, [r]))
+    _draw_compact(fig, r, extent)
+    return fig
+
+
+def animate_relationships(relationships: Sequence[Relationship | str] = RELATIONSHIPS,
+                          interval: int = 2500, alt: str | None = None) -> HTML:
+    """One frame per relationship, drawn as by ``draw_relationship`` on a common scale:
+    the whole paper in one figure to step through."""
+    chosen = [_as_relationship(r) for r in relationships]
+    if not chosen:
+        raise ValueError("animate_relationships needs at least one relationship")
+    extent = max(r.slide().padded.shape[0] for r in chosen)
+    fig = new_figure(*_compact_size(extent, chosen))
+    _draw_compact(fig, chosen[0], extent)
+    numbers = ", ".join(str(r.number) for r in chosen)
+    alt = alt or (f"Relationships {numbers} of the convolution arithmetic, one per frame: "
+                  "each example's input with its first window and the next, a dot at the "
+                  "centre of every window, the output grid, and the formula with the "
+                  "example's numbers")
+    return render_frames(fig, lambda i: _draw_compact(fig, chosen[i], extent), len(chosen),
+                         interval, colors=64, alt=alt)

@@ -26,7 +26,7 @@ def draw_connections(input_size: int = 5, kernel_size: int = 3) -> Figure:
     n_in, n_out = input_size**2, out_size**2
     y_in, y_out = _column(n_in, n_in)[::-1], _column(n_out, n_in * 0.6)[::-1] + n_in * 0.2
     colours = plt.get_cmap("tab10" if kernel_size**2 <= 10 else "tab20")
-    fig, axes = plt.subplots(1, 2, figsize=(9, 5.2))
+    fig, axes = plt.subplots(1, 2, figsize=(8.2, 5.0))
     for ax, dense in zip(axes, (True, False), strict=True):
         count = 0
         for i in range(out_size):

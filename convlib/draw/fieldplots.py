@@ -163,7 +163,7 @@ def draw_field_stack(layers: object, n: int = 16, unit: int | None = None,
 
 
 def animate_field_stack(layers: object, n: int = 16, labels: Sequence[str] | None = None,
-                        interval: int = 1100) -> HTML:
+                        interval: int = 1100, alt: str | None = None) -> HTML:
     """``draw_field_stack`` for each unit of the top row in turn, as an HTML animation:
     the field moves by the jump from one unit to the next."""
     field = _field(layers)
@@ -178,7 +178,11 @@ def animate_field_stack(layers: object, n: int = 16, labels: Sequence[str] | Non
         _draw_stack(ax, field, n, frame, labels)
 
     show(0)
-    return render_frames(fig, show, units, interval, colors=32)
+    alt = alt or (f"A stack of {len(field.rows)} layers over a row of {n} input pixels, one frame "
+                  f"per unit of the top layer: the pixels each layer's units see, and the "
+                  f"{field.size} input pixels of the unit's receptive field, which moves "
+                  f"{field.jump} pixel{'s' * (field.jump > 1)} from one unit to the next")
+    return render_frames(fig, show, units, interval, colors=32, alt=alt)
 
 
 # -- on a photograph ---------------------------------------------------------------
@@ -252,7 +256,7 @@ def draw_field_overlay(image: np.ndarray, layers: object, point: tuple[float, fl
 
 
 def animate_field_growth(image: np.ndarray, stacks: dict[str, tuple[int, int, int | str]],
-                         depth: int = 6, interval: int = 1300) -> HTML:
+                         depth: int = 6, interval: int = 1300, alt: str | None = None) -> HTML:
     """One panel per named stack (kernel_size, stride, dilation; dilation may be
     ``"doubling"``), one frame per depth from 1 to ``depth``: the field of the
     centre unit after each layer so far, drawn on ``image``."""
@@ -282,7 +286,10 @@ def animate_field_growth(image: np.ndarray, stacks: dict[str, tuple[int, int, in
             changed += [*rects[: frame + 1], ax.title]
         return changed
 
-    return render_frames(fig, show, depth, interval, colors=64)
+    alt = alt or (f"The receptive field of the centre unit drawn on a photograph for "
+                  f"{len(stacks)} stacks of layers ({', '.join(stacks)}), one frame per depth "
+                  f"from 1 to {depth} layers; each new layer adds a larger box")
+    return render_frames(fig, show, depth, interval, colors=64, alt=alt)
 
 
 # -- which pixels contribute ---------------------------------------------------------

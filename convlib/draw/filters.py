@@ -6,7 +6,7 @@ from matplotlib.figure import Figure
 
 from ..ops.kernels import apply_kernel
 from .grids import draw_grid
-from .style import IMAGE_CMAP, SIGNED_CMAP
+from .style import COLUMN_INCHES, IMAGE_CMAP, SIGNED_CMAP
 
 
 def show_filtered(image: np.ndarray, kernels: dict[str, np.ndarray], signed: bool = False,
@@ -17,6 +17,7 @@ def show_filtered(image: np.ndarray, kernels: dict[str, np.ndarray], signed: boo
     are clipped); ``signed`` results on a red-white-blue scale centred at zero.
     """
     names = list(kernels)
+    width = min(width, COLUMN_INCHES / len(names))  # side by side within the text column
     fig, axes = plt.subplots(2, len(names), figsize=(width * len(names), width * 1.75),
                              gridspec_kw={"height_ratios": [1, 2.2]}, squeeze=False)
     for col, name in enumerate(names):

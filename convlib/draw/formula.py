@@ -18,7 +18,7 @@ from matplotlib.patches import Circle, Rectangle
 
 from ..sizes.shapes import output_size
 from .animation import new_figure, render_frames
-from .style import TEXT, edge, fill
+from .style import COLUMN_INCHES, TEXT, edge, fill
 
 Setting = tuple[int, int, int, int, int]  # n, kernel_size, stride, padding, dilation
 
@@ -92,7 +92,7 @@ def _draw(fig: Figure, setting: Setting, extent: int) -> None:
 
 
 def _figure_size(extent: int) -> tuple[float, float]:
-    cell = min(0.32, 8.0 / (2 * extent))
+    cell = min(0.32, (COLUMN_INCHES - 0.8) / (2 * extent))
     return 2 * extent * cell + 0.8, extent * cell + 1.8
 
 
@@ -109,7 +109,7 @@ def draw_output_size(n: int, kernel_size: int, stride: int = 1, padding: int = 0
 
 
 def animate_output_size(settings: Iterable[Sequence[int]], interval: int = 1600,
-                        colors: int = 32) -> HTML:
+                        colors: int = 32, alt: str | None = None) -> HTML:
     """One frame per (n, kernel_size, stride, padding, dilation) setting, drawn as by
     ``draw_output_size`` on a common scale, as an HTML animation."""
     settings = [_check(tuple(s)) for s in settings]
@@ -122,4 +122,7 @@ def animate_output_size(settings: Iterable[Sequence[int]], interval: int = 1600,
     def show(frame: int) -> None:
         _draw(fig, settings[frame], extent)
 
-    return render_frames(fig, show, len(settings), interval, colors)
+    alt = alt or (f"The output-size formula for {len(settings)} settings of input size n, "
+                  "kernel size k, stride s, padding p and dilation d, one per frame: the "
+                  "padded input, the windows that fit and the output they make")
+    return render_frames(fig, show, len(settings), interval, colors, alt=alt)

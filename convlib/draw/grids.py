@@ -8,7 +8,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from .style import TEXT, edge, fill
+from .style import COLUMN_INCHES, TEXT, edge, fill
 
 Cell = tuple[int, int]
 
@@ -86,18 +86,39 @@ def show_grids(
     size: float = 0.45,
     fontsize: float = 12,
 ) -> Figure:
-    """One figure with a grid per panel; each panel is (title, values, role)."""
+    """One figure with a grid per panel; each panel is (title, values, role).
+
+    The panels go side by side, in as many rows as it takes to stay within the text
+    column (``COLUMN_INCHES``)."""
     shapes = [as_grid(v).shape for _, v, _ in panels]
-    widths = [c for _, c in shapes]
-    height = max(r for r, _ in shapes)
-    fig, axes = plt.subplots(
-        1, len(panels), figsize=(size * (sum(widths) + 1.2 * len(panels)), size * height + 0.7),
-        gridspec_kw={"width_ratios": widths}, squeeze=False,
-    )
-    for ax, (title, values, role) in zip(axes[0], panels, strict=True):
-        draw_grid(ax, values, role, title=title, fontsize=fontsize)
-    fig.tight_layout()
+    rows = panel_rows([size * (c + 1.2) for _, c in shapes], COLUMN_INCHES)
+    width = max(sum(size * (shapes[i][1] + 1.2) for i in row) for row in rows)
+    heights = [size * max(shapes[i][0] for i in row) + 0.7 for row in rows]
+    fig = plt.figure(figsize=(width, sum(heights)))
+    for subfig, row in zip(np.atleast_1d(fig.subfigures(len(rows), 1, height_ratios=heights)),
+                           rows, strict=True):
+        used = sum(size * (shapes[i][1] + 1.2) for i in row)
+        axes = subfig.subplots(1, len(row) + 1, squeeze=False, gridspec_kw={
+            "width_ratios": [shapes[i][1] + 1.2 for i in row] + [max(width - used, 1e-3) / size]})
+        for ax, i in zip(axes[0], row, strict=False):
+            title, values, role = panels[i]
+            draw_grid(ax, values, role, title=title, fontsize=fontsize)
+        axes[0, -1].axis("off")  # what is left of the row's width
     return fig
+
+
+def panel_rows(widths: list[float], limit: float) -> list[list[int]]:
+    """Panels of these widths (inches), in order, grouped into rows of at most
+    ``limit`` inches (a panel wider than that gets a row of its own)."""
+    rows: list[list[int]] = [[]]
+    used = 0.0
+    for i, w in enumerate(widths):
+        if rows[-1] and used + w > limit:
+            rows.append([])
+            used = 0.0
+        rows[-1].append(i)
+        used += w
+    return rows
 
 
 def show_pixels(image: np.ndarray, top: int, left: int, size: int = 8) -> Figure:

@@ -12,13 +12,12 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import HTML
-from matplotlib.animation import FuncAnimation
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..sizes.arguments import check_groups, positive
 from ..sizes.counts import conv_params, valid_groups
-from .animation import to_html
+from .animation import new_figure, render_frames
 from .style import edge, fill
 
 GROUP_COLOURS = ("#e0730b", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#b7950b",
@@ -84,19 +83,21 @@ def draw_groups(in_channels: int, out_channels: int, groups: Sequence[int] = (1,
 
 
 def animate_groups(in_channels: int, out_channels: int, kernel_size: int = 3,
-                   interval: int = 1500) -> HTML:
+                   interval: int = 1500, alt: str | None = None) -> HTML:
     """The wiring for every valid ``groups``, from 1 up, as an HTML animation."""
     choices = valid_groups(in_channels, out_channels)
     positive("kernel_size", kernel_size)
     height = 0.26 * max(in_channels, out_channels) + 1.6
-    fig, ax = plt.subplots(figsize=(3.6, height))
+    fig = new_figure(3.6, height)
+    ax = fig.subplots()
 
     def frame(t: int) -> None:
         ax.clear()
         _wiring(ax, in_channels, out_channels, choices[t], kernel_size)
         fig.tight_layout()
 
-    anim = FuncAnimation(fig, frame, frames=len(choices), interval=interval)
-    html = to_html(anim)
-    plt.close(fig)
-    return html
+    frame(0)
+    alt = alt or (f"The connections between {in_channels} input and {out_channels} output channels "
+                  f"for groups = {', '.join(map(str, choices))}, one setting per frame; the "
+                  "more groups, the fewer lines")
+    return render_frames(fig, frame, len(choices), interval, colors=64, alt=alt)

@@ -222,7 +222,7 @@ def draw_conv_matrix(kernel: object, input_shape: tuple[int, ...], stride: Pair 
 
 
 def animate_conv_matrix(kernel: object, input_shape: tuple[int, ...], stride: Pair = 1,
-                        padding: Pair = 0, interval: int = 1200) -> HTML:
+                        padding: Pair = 0, interval: int = 1200, alt: str | None = None) -> HTML:
     """One frame per output value: its row of the matrix, and the window it reads on the
     input, coloured by weight. The slide of chapter 1, read off the matrix."""
     k = _as_kernel(kernel)
@@ -237,13 +237,17 @@ def animate_conv_matrix(kernel: object, input_shape: tuple[int, ...], stride: Pa
         shown[:] = _trace(panels, frame)
         return shown
 
-    return render_frames(fig, show, index.shape[0], interval, colors=48)
+    rows, cols = index.shape
+    alt = alt or (f"The {rows} by {cols} matrix of the convolution, one frame per output value: "
+                  "its row, holding the kernel's weights in their colours, and the input pixels "
+                  "those weights multiply")
+    return render_frames(fig, show, rows, interval, colors=48, alt=alt)
 
 
 def animate_conv_matrix_settings(n: int = 4, kernel_size: int = 3,
                                  settings: Sequence[tuple[int, int]] = ((1, 0), (2, 0), (1, 1),
                                                                         (2, 1)),
-                                 interval: int = 2000) -> HTML:
+                                 interval: int = 2000, alt: str | None = None) -> HTML:
     """One frame per (stride, padding) setting: the matrix of a ``kernel_size`` kernel
     (weights 1, 2, ...) on an ``n`` x ``n`` input. The explorer's sweep, without a kernel."""
     settings = [(pair("stride", s, 1)[0], pair("padding", p, 0)[0]) for s, p in settings]
@@ -259,4 +263,7 @@ def animate_conv_matrix_settings(n: int = 4, kernel_size: int = 3,
         fig.suptitle(f"stride {stride}, padding {padding}", fontsize=12, fontweight="bold")
 
     show(0)
-    return render_frames(fig, show, len(settings), interval, colors=48)
+    named = "; ".join(f"stride {s}, padding {p}" for s, p in settings)
+    alt = alt or (f"The matrix of a {kernel_size} by {kernel_size} kernel on a {n} by {n} input "
+                  f"for each setting in turn ({named}): its shape, and where the weights sit")
+    return render_frames(fig, show, len(settings), interval, colors=48, alt=alt)

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import HTML
-from matplotlib.animation import FuncAnimation
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import ConnectionPatch
 from matplotlib.text import Text
 
 from ..ops.conv import conv2d
-from .animation import to_html
+from .animation import new_figure, render_frames
 from .grids import draw_grid, number_text
 from .style import TEXT, edge
 
@@ -213,13 +212,18 @@ def draw_multichannel(x: object, weight: object, bias: float | None = None,
 
 
 def animate_multichannel(x: object, weight: object, bias: float | None = None,
-                         interval: int = 1200) -> HTML:
+                         interval: int = 1200, alt: str | None = None) -> HTML:
     """The filter stepping over every position of ``x``, all channels at once, as an
     HTML animation one can step through."""
     f = Filtered.build(x, weight, bias)
-    fig = _figure(f, True)
+    widths, heights = _layout(f)
+    top, bottom = _margins(True)
+    fig = new_figure(CELL * sum(widths) + 0.2, CELL * sum(heights) + top + bottom)
     panels = _build(fig, f, True)
-    anim = FuncAnimation(fig, lambda t: _fill(panels, f, t), frames=f.steps, interval=interval)
-    html = to_html(anim)
-    plt.close(fig)
-    return html
+    _fill(panels, f, 0)
+    channels = f.x.shape[0]
+    alt = alt or (f"One filter of {channels} kernels stepping over a {channels}-channel input, one "
+                  "frame per position: each kernel's products on its own channel, their sum, "
+                  "the bias, and the output value they give")
+    return render_frames(fig, lambda t: _fill(panels, f, t), f.steps, interval, colors=64,
+                         alt=alt)

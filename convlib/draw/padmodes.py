@@ -14,7 +14,7 @@ from matplotlib.patches import Rectangle
 
 from ..ops.padding import PADDING_MODES, pad
 from .grids import as_grid, draw_grid
-from .style import IMAGE_CMAP, edge, fill
+from .style import COLUMN_INCHES, IMAGE_CMAP, edge, fill
 
 
 def _padded(values: np.ndarray, amount: int, mode: str) -> np.ndarray:
@@ -32,23 +32,25 @@ def _check_amount(amount: object, shape: tuple[int, int]) -> int:
 
 
 def show_padding_modes(values: object, amount: int = 2, fontsize: float = 11) -> Figure:
-    """A small grid of numbers, then the same grid padded by ``amount`` cells in each
-    mode, made-up cells hatched grey."""
+    """A small grid of numbers padded by ``amount`` cells in each mode, the made-up
+    cells hatched grey and the grid itself in the middle of each panel."""
     a = as_grid(values)
     amount = _check_amount(amount, a.shape)
     rows, cols = a.shape
-    panels = [("input", a, set())] + [
+    panels = [
         (mode, _padded(a, amount, mode),
          {(i, j) for i in range(rows + 2 * amount) for j in range(cols + 2 * amount)
           if not (amount <= i < amount + rows and amount <= j < amount + cols)})
         for mode in PADDING_MODES]
-    size = 0.36
-    width = sum(p[1].shape[1] for p in panels)
-    fig, axes = plt.subplots(1, len(panels),
-                             figsize=(size * (width + 1.2 * len(panels)),
-                                      size * (rows + 2 * amount) + 0.8),
-                             gridspec_kw={"width_ratios": [p[1].shape[1] for p in panels]})
-    for ax, (title, grid, fake) in zip(axes, panels, strict=True):
+    size, side = 0.36, cols + 2 * amount + 1.2
+    per_row = max(1, int(COLUMN_INCHES // (size * side)))
+    lines = -(-len(panels) // per_row)
+    fig, axes = plt.subplots(lines, per_row, squeeze=False,
+                             figsize=(size * side * per_row,
+                                      lines * (size * (rows + 2 * amount) + 0.8)))
+    for ax in axes.flat[len(panels):]:
+        ax.axis("off")
+    for ax, (title, grid, fake) in zip(axes.flat, panels, strict=False):
         draw_grid(ax, grid, "input", title=title, padding=fake, fontsize=fontsize)
         ax.set_ylim(rows + 2 * amount + 0.05, -0.05)  # the same height for every panel
     fig.tight_layout()
@@ -64,7 +66,8 @@ def show_padding_modes_photo(image: np.ndarray, amount: int = 24) -> Figure:
                          f"{image.shape}")
     amount = _check_amount(amount, image.shape)
     height, width = image.shape
-    fig, axes = plt.subplots(1, len(PADDING_MODES), figsize=(2.2 * len(PADDING_MODES), 2.9))
+    side = min(2.2, COLUMN_INCHES / len(PADDING_MODES))
+    fig, axes = plt.subplots(1, len(PADDING_MODES), figsize=(side * len(PADDING_MODES), 2.9))
     for ax, mode in zip(axes, PADDING_MODES, strict=True):
         ax.imshow(_padded(image, amount, mode), cmap=IMAGE_CMAP, vmin=0, vmax=1)
         outer_w = width + 2 * amount

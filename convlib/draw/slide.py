@@ -24,6 +24,7 @@ from ..ops.transposed import zero_stuff
 from .animation import new_figure, render_frames
 from .grids import as_grid
 from .scene import GridArtists
+from .style import COLUMN_INCHES
 
 Pair = int | tuple[int, int]
 # Per axis, an int (both sides alike) or a (before, after) pair:
@@ -105,6 +106,17 @@ class Slide:
         (sh, sw), (dh, dw) = self.stride, self.dilation
         return [(i * sh + a * dh, j * sw + b * dw) for a in range(kh) for b in range(kw)]
 
+    def describe(self) -> str:
+        """What an animation of this slide shows, in words (its alt text)."""
+        (h, w), (kh, kw) = self.padded.shape, self.kernel.shape
+        (oh, ow), (sh, sw) = self.output.shape, self.stride
+        made_up = f", {len(self.pad_cells)} of its cells made up" if self.pad_cells else ""
+        stride = f" with stride {sh}" if (sh, sw) == (sh, sh) and sh > 1 else (
+            f" with stride {sh} by {sw}" if (sh, sw) != (1, 1) else "")
+        return (f"A {kh} by {kw} {self.kernel_title} sliding{stride} over a {h} by {w} "
+                f"{self.input_title}{made_up}, one frame per position: the products under "
+                f"the kernel and their sum, which fills the {oh} by {ow} output")
+
     def equation(self, step: int) -> str:
         """The sum of products that gives the output value at ``step``."""
         terms = [f"{self.padded[c]:g}×{w:g}" for c, w in zip(self.window(step),
@@ -125,7 +137,8 @@ def _size(slide: Slide) -> tuple[float, float]:
     """The figure size, in inches, for the input, kernel and output side by side."""
     width = sum(s[1] for s in (slide.padded.shape, slide.kernel.shape, slide.output.shape))
     height = max(slide.padded.shape[0], 1)
-    return 0.5 * width + 2.0, 0.5 * height + 1.2
+    cell = min(0.5, (COLUMN_INCHES - 2.0) / width)  # the whole row fits the text column
+    return cell * width + 2.0, cell * height + 1.2
 
 
 def _figsize(slide: Slide, title: str | None) -> tuple[float, float]:
@@ -172,11 +185,14 @@ def _scene(fig: Figure, slide: Slide, title: str | None) -> Callable[[int], list
     return show
 
 
-def render_slide(slide: Slide, title: str | None, interval: int, colors: int) -> HTML:
+def render_slide(slide: Slide, title: str | None, interval: int, colors: int,
+                 alt: str | None = None) -> HTML:
     """Every position of ``slide`` as HTML: the figure is drawn once, only what changes
-    is redrawn, and each frame is stored with a palette of ``colors`` colours."""
+    is redrawn, and each frame is stored with a palette of ``colors`` colours. ``alt``
+    describes it in words (by default, ``slide.describe()``)."""
     fig = new_figure(*_figsize(slide, title))
-    return render_frames(fig, _scene(fig, slide, title), slide.steps, interval, colors)
+    return render_frames(fig, _scene(fig, slide, title), slide.steps, interval, colors,
+                         alt=alt or slide.describe())
 
 
 def draw_slide(x: object, kernel: object, step: int = 0, stride: Pair = 1,
@@ -191,12 +207,14 @@ def draw_slide(x: object, kernel: object, step: int = 0, stride: Pair = 1,
 
 def animate_slide(x: object, kernel: object, stride: Pair = 1, padding: SlidePadding = 0,
                   dilation: Pair = 1, title: str | None = None, interval: int = 900,
-                  colors: int = 32) -> HTML:
+                  colors: int = 32, alt: str | None = None) -> HTML:
     """Every position of the kernel over ``x`` as an HTML animation one can step through.
 
-    Each frame is stored with a palette of ``colors`` colours, for a lighter page.
+    Each frame is stored with a palette of ``colors`` colours, for a lighter page;
+    ``alt`` replaces the description generated for readers who cannot see it.
     """
-    return render_slide(Slide.build(x, kernel, stride, padding, dilation), title, interval, colors)
+    slide = Slide.build(x, kernel, stride, padding, dilation)
+    return render_slide(slide, title, interval, colors, alt)
 
 
 def draw_transposed(x: object, kernel: object, step: int = 0, stride: Pair = 1,
@@ -209,8 +227,8 @@ def draw_transposed(x: object, kernel: object, step: int = 0, stride: Pair = 1,
 
 def animate_transposed(x: object, kernel: object, stride: Pair = 1, padding: Pair = 0,
                        output_padding: Pair = 0, dilation: Pair = 1, title: str | None = None,
-                       interval: int = 900, colors: int = 32) -> HTML:
+                       interval: int = 900, colors: int = 32, alt: str | None = None) -> HTML:
     """Every position of a transposed convolution of ``x``, drawn as the direct
     convolution it equals, as an HTML animation."""
     slide = Slide.transposed(x, kernel, stride, padding, output_padding, dilation)
-    return render_slide(slide, title, interval, colors)
+    return render_slide(slide, title, interval, colors, alt)

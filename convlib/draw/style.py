@@ -28,8 +28,21 @@ def edge(role: str) -> str:
     return ROLES[role][1]
 
 
+# Figures are laid out for the book's text column, at most this many inches wide at
+# figure.dpi: 656 CSS pixels, the column's width beside the theme's two sidebars
+# (688 px) less the margins around an output.
+COLUMN_INCHES = 8.2
+# The smallest font size any figure uses, in points: 10 CSS pixels at figure.dpi.
+MIN_FONTSIZE = 9
+
+
 def use() -> None:
-    """Set matplotlib defaults shared by every figure in the book."""
+    """Set matplotlib defaults shared by every figure in the book.
+
+    In a notebook, figures are stored at twice their pixel density (``retina``) and
+    shown at their drawn size, so that they are crisp on high-density screens.
+    """
+    _retina_in_notebooks()
     mpl.rcParams.update({
         "figure.dpi": 80,
         "savefig.dpi": 80,
@@ -40,3 +53,14 @@ def use() -> None:
         "image.cmap": IMAGE_CMAP,
         "animation.embed_limit": 40,
     })
+
+
+def _retina_in_notebooks() -> None:
+    """Store inline figures at twice the resolution, when running in IPython."""
+    from IPython import get_ipython
+
+    if get_ipython() is None:
+        return
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats("retina")

@@ -4,6 +4,9 @@ Both have about 20,000 weights, so that a comparison between them is a compariso
 of their structure, not of their size.
 """
 
+from copy import deepcopy
+
+import torch
 from torch import nn
 
 
@@ -35,3 +38,30 @@ def mlp(hidden: int = 26, image_size: int = 28, num_classes: int = 10) -> nn.Seq
 def count_parameters(model: nn.Module) -> int:
     """The number of trainable weights and biases of ``model``."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def count_macs(model: nn.Module, input_shape: tuple[int, ...]) -> int:
+    """Multiply-accumulates of ``model``'s convolutions and linear layers on one input
+    of ``input_shape`` (channels first, no batch axis), counted by running it on the
+    "meta" device, which works out shapes without doing the arithmetic."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}")
+    counted = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.Linear)
+    total = 0
+
+    def count(layer: nn.Module, _inputs: object, output: torch.Tensor) -> None:
+        nonlocal total
+        per_output = layer.weight[0].numel()  # one filter (or one row of a linear map)
+        total += output.numel() * per_output
+
+    copy = copy_to_meta(model)
+    hooks = [m.register_forward_hook(count) for m in copy.modules() if isinstance(m, counted)]
+    copy(torch.zeros((1, *input_shape), device="meta"))
+    for hook in hooks:
+        hook.remove()
+    return total
+
+
+def copy_to_meta(model: nn.Module) -> nn.Module:
+    """A copy of ``model`` on the "meta" device: the same layers, no numbers."""
+    return deepcopy(model).to("meta")

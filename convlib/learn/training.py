@@ -32,6 +32,15 @@ def _check(epochs: int, lr: float, batch_size: int) -> None:
         raise ValueError(f"batch_size must be a positive int; got {batch_size!r}")
 
 
+def progress_bar(total: int, desc: str, progress: bool = True) -> tqdm:
+    """A progress bar over ``total`` steps, shown if ``progress`` and someone may watch.
+
+    Unattended runs (``CONVLIB_WIDGETS=0``) have nobody watching, and a widget there
+    can stall the executor: no bar.
+    """
+    return tqdm(total=total, desc=desc, disable=not (progress and live()))
+
+
 def train(model: nn.Module, train_data: Dataset, *, epochs: int, lr: float,
           batch_size: int, device: torch.device | None = None,
           progress: bool = True) -> History:
@@ -46,9 +55,7 @@ def train(model: nn.Module, train_data: Dataset, *, epochs: int, lr: float,
     loader = DataLoader(train_data, batch_size=batch_size, shuffle=True)
     optimiser = torch.optim.Adam(model.parameters(), lr=lr)
     history = History()
-    # Unattended runs (CONVLIB_WIDGETS=0) have nobody watching, and a widget there can
-    # stall the executor: no bar.
-    bar = tqdm(total=epochs * len(loader), desc="training", disable=not (progress and live()))
+    bar = progress_bar(epochs * len(loader), "training", progress)
     for _ in range(epochs):
         total_loss, correct, seen = 0.0, 0, 0
         for images, labels in loader:

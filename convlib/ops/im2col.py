@@ -2,52 +2,75 @@
 
 Each column of the unfolded matrix is one window of the input, flattened; each row
 of the reshaped weight is one filter, flattened. Their product is every output
-value at once. The price is memory: each input pixel is copied once for every
-window that covers it, up to kernel_h * kernel_w times.
+value at once. The price is memory: each input value is copied once for every
+window that covers it, up to once per kernel weight. The same code serves images
+(2-D) and volumes (3-D).
 """
+
+import itertools
+import math
 
 import torch
 
 
+def every(start: int, step: int, count: int) -> slice:
+    """``count`` positions ``step`` apart, from ``start``, as a slice."""
+    return slice(start, start + step * (count - 1) + 1, step)
+
+
+def window_counts(size: tuple[int, ...], kernel_size: tuple[int, ...],
+                  stride: tuple[int, ...], dilation: tuple[int, ...]) -> tuple[int, ...]:
+    """How many windows fit along each axis of an already padded input."""
+    return tuple((n - d * (k - 1) - 1) // s + 1
+                 for n, k, s, d in zip(size, kernel_size, stride, dilation, strict=True))
+
+
 def im2col(
     x: torch.Tensor,
-    kernel_size: tuple[int, int],
-    stride: tuple[int, int] = (1, 1),
-    dilation: tuple[int, int] = (1, 1),
+    kernel_size: tuple[int, ...],
+    stride: tuple[int, ...] | None = None,
+    dilation: tuple[int, ...] | None = None,
 ) -> torch.Tensor:
-    """Unfold a padded batch (N, C, H, W) into (N, C * kernel_h * kernel_w, windows)."""
-    batch, channels, height, width = x.shape
-    (kernel_h, kernel_w), (stride_h, stride_w), (dil_h, dil_w) = kernel_size, stride, dilation
-    out_h = (height - dil_h * (kernel_h - 1) - 1) // stride_h + 1
-    out_w = (width - dil_w * (kernel_w - 1) - 1) // stride_w + 1
-    # One shifted, strided view of x per kernel position: the pixel that kernel
-    # weight (a, b) meets in every window.
+    """Unfold a padded batch (N, C, H, W), or (N, C, D, H, W), into (N, C * kernel values,
+    windows); ``stride`` and ``dilation`` are 1 along every axis unless given."""
+    dims = len(kernel_size)
+    stride, dilation = stride or (1,) * dims, dilation or (1,) * dims
+    batch, channels, *size = x.shape
+    out = window_counts(tuple(size), kernel_size, stride, dilation)
+    # One shifted, strided view of x per kernel position: the value that the kernel
+    # weight at `position` meets in every window.
     shifted = [
-        x[:, :,
-          a * dil_h:a * dil_h + stride_h * (out_h - 1) + 1:stride_h,
-          b * dil_w:b * dil_w + stride_w * (out_w - 1) + 1:stride_w]
-        for a in range(kernel_h)
-        for b in range(kernel_w)
+        x[(..., *(every(p * d, s, m)
+                  for p, d, s, m in zip(position, dilation, stride, out, strict=True)))]
+        for position in itertools.product(*(range(k) for k in kernel_size))
     ]
-    columns = torch.stack(shifted, dim=2)  # (N, C, kernel_h * kernel_w, out_h, out_w)
-    return columns.reshape(batch, channels * kernel_h * kernel_w, out_h * out_w)
+    columns = torch.stack(shifted, dim=2)  # (N, C, kernel values, *out)
+    return columns.reshape(batch, channels * math.prod(kernel_size), math.prod(out))
 
 
-def conv2d_im2col(
+def filters_times_columns(columns: torch.Tensor, weight: torch.Tensor,
+                          groups: int = 1) -> torch.Tensor:
+    """Each filter of ``weight`` (out_channels, channels per group, *kernel) times the
+    columns (N, C * kernel values, windows) of its group: (N, out_channels, windows)."""
+    batch, rows, windows = columns.shape
+    # not -1: an empty batch has no size to infer
+    columns = columns.reshape(batch, groups, rows // groups, windows)
+    rows_of_filters = weight.reshape(groups, weight.shape[0] // groups, -1)
+    out = rows_of_filters @ columns  # (N, groups, filters per group, windows)
+    return out.reshape(batch, weight.shape[0], windows)
+
+
+def conv_im2col(
     x: torch.Tensor,
     weight: torch.Tensor,
-    stride: tuple[int, int] = (1, 1),
-    dilation: tuple[int, int] = (1, 1),
+    stride: tuple[int, ...],
+    dilation: tuple[int, ...],
     groups: int = 1,
 ) -> torch.Tensor:
-    """Cross-correlate an already padded batch ``x`` (N, C, H, W) with ``weight``."""
-    batch, _, height, width = x.shape
-    out_channels, channels_per_group, kernel_h, kernel_w = weight.shape
-    out_h = (height - dilation[0] * (kernel_h - 1) - 1) // stride[0] + 1
-    out_w = (width - dilation[1] * (kernel_w - 1) - 1) // stride[1] + 1
-    columns = im2col(x, (kernel_h, kernel_w), stride, dilation)
-    columns = columns.reshape(batch, groups, channels_per_group * kernel_h * kernel_w,
-                              out_h * out_w)  # not -1: an empty batch has no size to infer
-    rows = weight.reshape(groups, out_channels // groups, -1)
-    out = rows @ columns  # (N, groups, filters per group, windows)
-    return out.reshape(batch, out_channels, out_h, out_w)
+    """Cross-correlate an already padded batch ``x`` (N, C, H, W) or (N, C, D, H, W) with
+    ``weight``."""
+    kernel = tuple(weight.shape[2:])
+    out = window_counts(tuple(x.shape[2:]), kernel, stride, dilation)
+    columns = im2col(x, kernel, stride, dilation)
+    return filters_times_columns(columns, weight, groups).reshape(
+        x.shape[0], weight.shape[0], *out)
