@@ -53,7 +53,15 @@ $(STAMP): requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -r requirements.txt
 	touch $@
 
+# The book reuses each notebook's executed outputs from _build/.jupyter_cache while
+# the notebook's code is unchanged; a change to convlib changes the outputs too, so
+# it empties that cache.
+CACHE := _build/.jupyter_cache
+CONVLIB_HASH = $(shell find convlib -name '*.py' | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)
+
 book: $(STAMP)
+	@if [ "$$(cat _build/.convlib-hash 2>/dev/null)" != "$(CONVLIB_HASH)" ]; then \
+		rm -rf $(CACHE); mkdir -p _build; echo "$(CONVLIB_HASH)" > _build/.convlib-hash; fi
 	$(RUN_ENV) $(BIN)/jupyter-book build . --all --warningiserror --keep-going
 	@echo
 	@echo "The book is built. Open it in a browser:"

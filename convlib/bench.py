@@ -30,6 +30,7 @@ import torch
 from torch.nn import functional as nnf
 
 from .ops.conv import METHODS, conv2d
+from .sizes.intensity import Costs, conv_costs
 from .sizes.shapes import output_size
 
 
@@ -258,6 +259,39 @@ def kernel_sweep(kernels: tuple[int, ...] = (3, 5, 7, 9, 11, 15),
     layers = tuple(Layer(f"{k}x{k}", batch, channels, size, channels, k, padding=k // 2)
                    for k in kernels)
     return run(layers, repeats=repeats, warmup=1, methods=methods)
+
+
+def layer_tensors(layer: Layer, device: str | torch.device = "cpu",
+                  seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """A random input and weight of ``layer``'s shapes, float32, on ``device``: the
+    data ``time_method`` times the layer on."""
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.randn(layer.batch, layer.channels, layer.size, layer.size, generator=gen)
+    w = torch.randn(layer.filters, layer.channels // layer.groups, layer.kernel,
+                    layer.kernel, generator=gen)
+    return x.to(device), w.to(device)
+
+
+def layer_costs(layer: Layer, itemsize: int = 4) -> Costs:
+    """The multiply-adds, FLOPs, bytes moved (input, weights, output) and arithmetic
+    intensity of ``layer`` on its whole batch (``sizes.intensity.conv_costs``)."""
+    return conv_costs((layer.channels, layer.size, layer.size), layer.filters, layer.kernel,
+                      layer.stride, layer.padding, groups=layer.groups, batch=layer.batch,
+                      itemsize=itemsize)
+
+
+def crossover(timings: list[Timing], method: str, rival: str | None = None) -> str | None:
+    """The first layer, in the order timed, on which ``method`` was faster than
+    ``rival`` (another method, or the library when None); None if on no layer."""
+    ratios: dict[str, dict[str, float]] = {}
+    for t in timings:
+        if t.ratio is not None:
+            ratios.setdefault(t.layer, {})[t.method] = t.ratio
+    for layer, by_method in ratios.items():
+        if method in by_method and by_method[method] < by_method.get(rival, 1.0) \
+                and (rival is None or rival in by_method):
+            return layer
+    return None
 
 
 def main(argv: list[str] | None = None) -> None:

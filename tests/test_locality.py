@@ -131,19 +131,32 @@ def test_conv_matrix_bad_input(kernel, shape, kwargs, error, pattern):
         convlib.conv_matrix(kernel, shape, **kwargs)
 
 
+def test_ink_reads_on_every_weight_colour():
+    """Digits on a weight's colour are dark on light colours and white on dark ones."""
+    ink = convlib.style.ink
+    assert ink("white") == convlib.style.TEXT and ink("black") == "white"
+    for colour in convlib.weight_colours(20):
+        r, g, b = matplotlib.colors.to_rgb(colour)
+        light = 0.299 * r + 0.587 * g + 0.114 * b > 0.6
+        if light:
+            assert ink(colour) == convlib.style.TEXT, colour
+
+
 def test_draw_conv_matrix_and_animations():
     k = np.arange(1, 10, dtype=float).reshape(3, 3)
     fig = convlib.draw_conv_matrix(k, (4, 4), row=2)
     assert len(fig.axes) == 4
     assert isinstance(convlib.animate_conv_matrix(k, (4, 4)), HTML)
-    html = convlib.animate_conv_matrix_settings(4, 3, [(1, 0), (2, 1)]).data
-    assert html.count("data:image/png") == 2
+    fig = convlib.draw_conv_matrix_settings(4, 3, [(1, 0), (2, 1)])
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [
+        "stride 1, padding 0: 4 × 16", "stride 2, padding 1: 4 × 16"]
+    assert fig.get_figwidth() <= convlib.style.COLUMN_INCHES + 1e-9
     with pytest.raises(ValueError, match="row must be an int from 0 to 3"):
         convlib.draw_conv_matrix(k, (4, 4), row=4)
     with pytest.raises(ValueError, match="one-channel kernel"):
         convlib.draw_conv_matrix(np.ones((2, 3, 3)), (2, 4, 4))
     with pytest.raises(ValueError, match="at least one"):
-        convlib.animate_conv_matrix_settings(settings=[])
+        convlib.draw_conv_matrix_settings(settings=[])
     with pytest.raises(ValueError, match="count must be a positive int"):
         convlib.weight_colours(0)
 

@@ -4,6 +4,7 @@ package reaches into another's private helpers."""
 import ast
 import importlib
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -101,3 +102,11 @@ def test_every_subpackage_says_what_lives_there():
     for sub in sorted(p for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()):
         module = importlib.import_module(f"convlib.{sub.name}")
         assert module.__doc__ and len(module.__doc__.strip()) > 40, sub.name
+
+
+def test_no_figure_text_under_nine_points():
+    """Figure text is at least 9 points: 10 pixels at the book's figure.dpi."""
+    small = re.compile(r"fontsize\s*[=:]\s*(?:float\s*=\s*)?([0-9.]+)")
+    found = [f"{path.name}: {m.group(0)}" for path in sorted((PACKAGE / "draw").glob("*.py"))
+             for m in small.finditer(path.read_text()) if float(m.group(1)) < 9]
+    assert found == []

@@ -349,7 +349,7 @@ def check_page(context, doc: str, html_dir: Path, shots: Path) -> PageCheck:
             if sol["visible"]:
                 result.fail(f"solution {sol['id']!r} is shown before it is clicked")
                 continue
-            page.locator("div.solution").nth(i).locator(".admonition-title").click(
+            page.locator("div.solution").nth(i).locator(":scope > .admonition-title").click(
                 timeout=TIMEOUT_MS)
             try:
                 page.wait_for_function(f"i => ({JS_SOLUTIONS})()[i].visible", arg=i,

@@ -26,7 +26,7 @@ from pathlib import Path
 CAPTION_TAG = "jupyter-caption"  # the caption cells this tool writes
 GUARD_TAG = "convlib-guard"  # the first cell: a clear message when convlib is missing
 MAX_LINE = 88
-MAX_LINES = 12  # a code cell a reader sees; longer ones are collapsed (hide-input)
+MAX_LINES = 12  # lines of code (blank lines aside) in a cell a reader sees
 HIDDEN_INPUT = {"hide-input", "hide-cell", "remove-input", "remove-cell"}
 SOLUTION_START = re.compile(r"^`{3,}\{solution-start\}", re.M)
 SOLUTION_END = re.compile(r"^`{3,}\{solution-end\}", re.M)
@@ -182,8 +182,9 @@ def problems(nb: Notebook, labels: set[str] | None = None) -> list[str]:
         if long:
             found.append(f"cell {i}: lines longer than {MAX_LINE} characters: {long}")
         shown = not (tags(cell) & HIDDEN_INPUT)
-        if shown and len(lines) > MAX_LINES:
-            found.append(f"cell {i}: {len(lines)} lines shown in the book (at most "
+        code = [line for line in lines if line.strip()]
+        if shown and len(code) > MAX_LINES:
+            found.append(f"cell {i}: {len(code)} lines of code shown in the book (at most "
                          f"{MAX_LINES}; move it into convlib or tag it hide-input)")
         if "nbval" in text:
             found.append(f"cell {i}: mentions nbval in its code (reasons go in the metadata)")

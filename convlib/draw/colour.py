@@ -9,6 +9,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from .style import COLUMN_INCHES
+
 NAMES = ("red", "green", "blue")
 TINTS = ("#c0392b", "#27ae60", "#2f6db3")
 
@@ -22,6 +24,7 @@ def show_channels(image: np.ndarray, width: float = 2.6) -> Figure:
             f"show_channels expects a colour image of shape (height, width, 3), channels last; "
             f"got shape {image.shape}"
         )
+    width = min(width, COLUMN_INCHES / 4)  # four panels side by side in the text column
     height = width * image.shape[0] / image.shape[1]
     fig, axes = plt.subplots(1, 4, figsize=(4 * width, height + 0.5))
     axes[0].imshow(np.clip(image, 0, 1))

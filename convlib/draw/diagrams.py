@@ -5,7 +5,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from .style import TEXT, edge, fill
+from .style import COLUMN_INCHES, TEXT, edge, fill
 
 
 def _column(n: int, height: float) -> np.ndarray:
@@ -65,7 +65,7 @@ def draw_pipeline() -> Figure:
         ("prediction", "output"),
         ("loss: prediction\nvs. true label", "padding"),
     ]
-    fig, ax = plt.subplots(figsize=(10, 2.9))
+    fig, ax = plt.subplots(figsize=(COLUMN_INCHES, 2.6))
     centres = []
     for k, (label, role) in enumerate(boxes):
         x = k * 2.6

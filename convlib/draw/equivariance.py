@@ -6,7 +6,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from ..learn.equivariance import border_margin, equivariance_gap, feature_map, translate
-from .style import IMAGE_CMAP, SIGNED_CMAP, edge
+from .style import COLUMN_INCHES, IMAGE_CMAP, SIGNED_CMAP, edge
 
 
 def show_equivariance(image: np.ndarray, kernel: np.ndarray, dy: int, dx: int,
@@ -23,6 +23,7 @@ def show_equivariance(image: np.ndarray, kernel: np.ndarray, dy: int, dx: int,
     gap = np.abs(shifted_then_conv - conv_then_shifted)
     limit = float(np.abs(conv).max()) or 1.0
     margin = border_margin(max(kernel.shape), dy, dx)
+    width = min(width, (COLUMN_INCHES - 0.6) / 3)
     height = width * image.shape[0] / image.shape[1]
     fig, axes = plt.subplots(2, 3, figsize=(3 * width + 0.6, 2 * height + 0.9))
     panels = [

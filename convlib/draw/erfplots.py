@@ -11,8 +11,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
-from .style import TEXT, edge
+from .style import COLUMN_INCHES, TEXT, edge
 
 ERF_CMAP = "Blues"  # the gradient lives on the input: the input's blue, white for zero
 
@@ -39,6 +40,7 @@ def show_erf(maps: dict[str, np.ndarray], boxes: dict[str, Box] | None = None,
     arrays = _check_maps(maps)
     columns = columns or len(arrays)
     rows = -(-len(arrays) // columns)
+    size = min(size, COLUMN_INCHES / columns)
     fig, axes = plt.subplots(rows, columns, figsize=(size * columns, size * rows + 0.5),
                              squeeze=False)
     for ax in axes.ravel()[len(arrays):]:
@@ -68,7 +70,8 @@ def plot_erf_profile(maps: dict[str, np.ndarray], spreads: dict[str, float],
     Gaussian with the map's measured spread (dashed), and the theoretical field as a
     shaded band: how much of the field the influence really covers."""
     arrays = _check_maps(maps)
-    fig, axes = plt.subplots(1, len(arrays), figsize=(3.3 * len(arrays), 2.9), squeeze=False,
+    panel = min(3.3, COLUMN_INCHES / len(arrays))
+    fig, axes = plt.subplots(1, len(arrays), figsize=(panel * len(arrays), 2.9), squeeze=False,
                              sharey=False)
     for ax, (name, a) in zip(axes[0], arrays.items(), strict=True):
         middle = a.shape[0] // 2
@@ -84,7 +87,7 @@ def plot_erf_profile(maps: dict[str, np.ndarray], spreads: dict[str, float],
         ax.set_title(name, fontsize=10, fontweight="normal")
         ax.set_xlabel("pixels from the centre")
         ax.set_xlim(-half - 3, half + 3)
-        ax.legend(fontsize=8, frameon=False, loc="upper left")
+        ax.legend(fontsize=9, frameon=False, loc="upper left")
         ax.set_ylim(top=ax.get_ylim()[1] * 1.3)  # room for the legend
     axes[0, 0].set_ylabel("share of the influence")
     fig.tight_layout()
@@ -132,6 +135,7 @@ def plot_field_growth(series: dict[str, Sequence[int]], xlabel: str = "depth (la
     if limit:
         ax.axhline(limit, color=edge("padding"), ls=":", lw=1.2)
         ax.text(1, limit * 1.08, f"image size {limit}", color=edge("padding"), fontsize=9)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # layers are counted
     ax.set_xlabel(xlabel)
     ax.set_ylabel("field size r (pixels)")
     ax.legend(frameon=False, fontsize=9)

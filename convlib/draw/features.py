@@ -6,7 +6,7 @@ import torch
 from matplotlib.figure import Figure
 
 from ..learn.features import Visualisation
-from .style import IMAGE_CMAP, SIGNED_CMAP, edge
+from .style import COLUMN_INCHES, IMAGE_CMAP, SIGNED_CMAP, edge
 
 
 def show_features(vis: Visualisation, size: float = 1.6, per_line: int = 4) -> Figure:
@@ -18,6 +18,7 @@ def show_features(vis: Visualisation, size: float = 1.6, per_line: int = 4) -> F
     n = len(vis.channels)
     cols = min(n, per_line)
     lines = -(-n // cols)
+    size = min(size, COLUMN_INCHES / cols)
     fig, axes = plt.subplots(lines, cols, figsize=(size * cols, (size + 0.6) * lines),
                              squeeze=False)
     for ax in axes.flat[n:]:
@@ -62,6 +63,7 @@ def show_tiles(rows: dict[str, np.ndarray | torch.Tensor], *, signed: bool = Tru
     cols = min(max(len(a) for a in arrays.values()), per_line or 10**9)
     lines = [(name, start) for name, a in arrays.items() for start in range(0, len(a), cols)]
     aspect = max(a.shape[1] / a.shape[2] for a in arrays.values())
+    size = min(size, (COLUMN_INCHES - 1.4) / cols)  # a row of tiles fits the text column
     fig, axes = plt.subplots(len(lines), cols, squeeze=False,
                              figsize=(size * cols + 1.4, (size * aspect + 0.15) * len(lines)))
     for r, (name, start) in enumerate(lines):

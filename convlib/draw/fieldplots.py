@@ -25,7 +25,7 @@ from ..sizes.receptive import ReceptiveField, receptive_field, stack_layers
 from ..sizes.shapes import output_size
 from .animation import new_figure, render_frames
 from .grids import draw_grid
-from .style import IMAGE_CMAP, TEXT, edge, fill
+from .style import COLUMN_INCHES, IMAGE_CMAP, TEXT, edge, fill
 
 Spec = tuple[int, int, int, int]
 
@@ -204,11 +204,12 @@ def _overlay(ax: Axes, image: np.ndarray, field: ReceptiveField, point: tuple[fl
         (top, bottom), (left, right) = (row.span(_nearest_unit(row, point[0])),
                                         row.span(_nearest_unit(row, point[1])))
         boxes.append((top, bottom, left, right))
-    if view is None:
-        y0 = min([0, *(b[0] for b in boxes)]) - 0.5
-        y1 = max([h - 1, *(b[1] for b in boxes)]) + 0.5
-        x0 = min([0, *(b[2] for b in boxes)]) - 0.5
-        x1 = max([w - 1, *(b[3] for b in boxes)]) + 0.5
+    if view is None:  # room for every box, its outline included
+        margin = 0.5 + 0.02 * max(h, w)
+        y0 = min([0, *(b[0] for b in boxes)]) - margin
+        y1 = max([h - 1, *(b[1] for b in boxes)]) + margin
+        x0 = min([0, *(b[2] for b in boxes)]) - margin
+        x1 = max([w - 1, *(b[3] for b in boxes)]) + margin
     else:
         y0, y1 = point[0] - view / 2, point[0] + view / 2
         x0, x1 = point[1] - view / 2, point[1] + view / 2
@@ -264,7 +265,8 @@ def animate_field_growth(image: np.ndarray, stacks: dict[str, tuple[int, int, in
     if not stacks:
         raise ValueError("animate_field_growth needs at least one stack")
     fields = {name: receptive_field(stack_layers(depth, *spec)) for name, spec in stacks.items()}
-    fig = new_figure(2.9 * len(stacks), 3.9)
+    panel = min(2.9, COLUMN_INCHES / len(stacks))
+    fig = new_figure(panel * len(stacks), 3.9)
     axes = fig.subplots(1, len(stacks), squeeze=False)[0]
     fig.subplots_adjust(left=0.01, right=0.99, top=0.84, bottom=0.01, wspace=0.05)
     centre = ((image.shape[0] - 1) / 2, (image.shape[1] - 1) / 2)
@@ -289,7 +291,7 @@ def animate_field_growth(image: np.ndarray, stacks: dict[str, tuple[int, int, in
     alt = alt or (f"The receptive field of the centre unit drawn on a photograph for "
                   f"{len(stacks)} stacks of layers ({', '.join(stacks)}), one frame per depth "
                   f"from 1 to {depth} layers; each new layer adds a larger box")
-    return render_frames(fig, show, depth, interval, colors=64, alt=alt)
+    return render_frames(fig, show, depth, interval, colors=256, alt=alt)
 
 
 # -- which pixels contribute ---------------------------------------------------------
@@ -307,12 +309,13 @@ def show_contributions(maps: dict[str, np.ndarray], size: float = 0.3) -> Figure
             raise ValueError(f"map {name!r} must be 2-D; got shape {a.shape}")
     cols = max(a.shape[1] for a in arrays.values())
     rows = max(a.shape[0] for a in arrays.values())
+    size = min(size, COLUMN_INCHES / ((cols + 1.5) * len(arrays)))
     fig, axes = plt.subplots(1, len(arrays), figsize=(size * (cols + 1.5) * len(arrays),
                                                       size * rows + 1.0), squeeze=False)
     for ax, (name, a) in zip(axes[0], arrays.items(), strict=True):
         cells = [(int(i), int(j)) for i, j in zip(*np.nonzero(a), strict=True)]
         shown = np.where(a > 0, np.round(a), np.nan)
-        draw_grid(ax, shown, "input", title=name, highlight=cells, fontsize=8)
+        draw_grid(ax, shown, "input", title=name, highlight=cells, fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -343,6 +346,7 @@ def show_pyramid(image: np.ndarray, levels: int = 3, point: tuple[int, int] | No
     image = image[: image.shape[0] // side * side, : image.shape[1] // side * side]
     if point is None:
         point = (image.shape[0] // 2, image.shape[1] // 2)
+    size = min(size, COLUMN_INCHES / (levels + 1))
     fig, axes = plt.subplots(2, levels + 1, figsize=(size * (levels + 1), 2 * size * 1.12))
     h, w = image.shape
     for level in range(levels + 1):

@@ -129,7 +129,7 @@ def show_pixels(image: np.ndarray, top: int, left: int, size: int = 8) -> Figure
     if crop.shape != (size, size):
         raise ValueError(f"a {size}x{size} crop at ({top}, {left}) does not fit in an image "
                          f"of shape {image.shape}")
-    fig, (ax_photo, ax_crop) = plt.subplots(1, 2, figsize=(10, 4.6),
+    fig, (ax_photo, ax_crop) = plt.subplots(1, 2, figsize=(COLUMN_INCHES, 4.0),
                                             gridspec_kw={"width_ratios": [1, 1.3]})
     ax_photo.imshow(image, cmap="gray", vmin=0, vmax=1)
     ax_photo.add_patch(Rectangle((left - 0.5, top - 0.5), size, size, fill=False,

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from ..sizes.arguments import check_groups, positive
 from ..sizes.counts import conv_params, valid_groups
 from .animation import new_figure, render_frames
-from .style import edge, fill
+from .style import COLUMN_INCHES, edge, fill
 
 GROUP_COLOURS = ("#e0730b", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#b7950b",
                  "#2c3e50", "#d35400")
@@ -74,7 +74,8 @@ def draw_groups(in_channels: int, out_channels: int, groups: Sequence[int] = (1,
         check_groups(g, in_channels, out_channels)
     positive("kernel_size", kernel_size)
     height = 0.26 * max(in_channels, out_channels) + 1.6
-    fig, axes = plt.subplots(1, len(groups), figsize=(3.4 * len(groups), height),
+    panel = min(3.4, COLUMN_INCHES / len(groups))
+    fig, axes = plt.subplots(1, len(groups), figsize=(panel * len(groups), height),
                              squeeze=False)
     for ax, g in zip(axes[0], groups, strict=True):
         _wiring(ax, in_channels, out_channels, g, kernel_size)

@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from ..learn.hierarchy import TopPatches
-from .style import IMAGE_CMAP, edge
+from .style import COLUMN_INCHES, IMAGE_CMAP, edge
 
 
 def show_top_patches(result: TopPatches, channels: list[int] | None = None,
@@ -24,6 +24,7 @@ def show_top_patches(result: TopPatches, channels: list[int] | None = None,
     mosaic_h = rows_in * side + (rows_in - 1) * gap
     mosaic_w = per_row * side + (per_row - 1) * gap
     grid_rows = -(-len(channels) // columns)
+    size = min(size, COLUMN_INCHES / columns)
     fig, axes = plt.subplots(grid_rows, columns, squeeze=False,
                              figsize=(size * columns, size * grid_rows * mosaic_h / mosaic_w
                                       + 0.3 * grid_rows))

@@ -8,7 +8,7 @@ import torch
 from matplotlib.figure import Figure
 
 from ..learn.locality import neighbour_correlation, permute_pixels
-from .style import IMAGE_CMAP, edge, fill
+from .style import COLUMN_INCHES, IMAGE_CMAP, edge, fill
 
 
 def show_permuted(images: Sequence[np.ndarray] | np.ndarray, permutation: torch.Tensor,
@@ -29,7 +29,8 @@ def show_permuted(images: Sequence[np.ndarray] | np.ndarray, permutation: torch.
     distances = list(distances)
     shown = min(shown, len(stack))
     aspect = stack.shape[1] / stack.shape[2]
-    fig = plt.figure(figsize=(size * shown + 4.2, 2 * size * aspect + 0.9))
+    size = min(size, (COLUMN_INCHES - 3.4) / shown)  # the digits and the plot fit the column
+    fig = plt.figure(figsize=(size * shown + 3.4, 2 * size * aspect + 0.9))
     grid = fig.add_gridspec(2, shown + 1, width_ratios=[1] * shown + [2.6 / size * 1.1],
                             wspace=0.08)
     for row, (batch, label) in enumerate(((stack, "as recorded"), (shuffled, "shuffled"))):

@@ -19,7 +19,7 @@ from ..ops.matrix import Pair, as_input_shape, conv_matrix, conv_matrix_index, p
 from ..sizes.shapes import output_size
 from .animation import new_figure, render_frames
 from .grids import number_text
-from .style import TEXT, edge, fill
+from .style import COLUMN_INCHES, TEXT, edge, fill, ink
 
 
 def weight_colours(count: int) -> list[tuple[float, float, float, float]]:
@@ -43,7 +43,7 @@ def _cells(ax: Axes, values: np.ndarray, index: np.ndarray, colours: list, *,
     for r, c in np.argwhere(index >= 0):
         rgba[r, c] = to_rgba(colours[index[r, c]])
         ax.text(c + 0.5, r + 0.5, number_text(values[r, c]), ha="center", va="center",
-                fontsize=fontsize, color="white", fontweight="bold")
+                fontsize=fontsize, color=ink(colours[index[r, c]]), fontweight="bold")
     ax.imshow(rgba, extent=(0, cols, rows, 0), interpolation="nearest")
     ax.hlines(np.arange(rows + 1), 0, cols, color="#d5d5d5", lw=0.6)
     ax.vlines(np.arange(cols + 1), 0, rows, color="#d5d5d5", lw=0.6)
@@ -75,19 +75,33 @@ def _counts(index: np.ndarray) -> str:
 
 
 _CELL, _MARGIN, _GAP, _TITLE = 0.36, 0.25, 0.55, 0.45  # inches
+_MIN_CELL = 0.26  # inches: a two-digit number at 9 points still fits a cell
+
+
+def _cell(kernel: torch.Tensor, input_shape: tuple[int, ...], stride: Pair,
+          padding: Pair) -> float:
+    """Inches per cell: _CELL, or less, down to _MIN_CELL, to fit the text column."""
+    kw = kernel.shape[1]
+    _, _, width = as_input_shape(input_shape)
+    cols = conv_matrix_index(tuple(kernel.shape), input_shape, stride, padding).shape[1]
+    wo = output_size(width, kw, pair("stride", stride, 1)[1], pair("padding", padding, 0)[1])
+    cells = max(kw, width, 4) + cols + max(wo, 2)
+    fit = (COLUMN_INCHES - 2 * _MARGIN - 2 * _GAP - 0.3) / cells
+    return max(_MIN_CELL, min(_CELL, fit))
 
 
 def _figure_size(kernel: torch.Tensor, input_shape: tuple[int, ...], stride: Pair,
                  padding: Pair) -> tuple[float, float]:
     """The figure size, in inches, that the panels of ``_draw`` need."""
+    u = _cell(kernel, input_shape, stride, padding)
     kh, kw = kernel.shape
     _, height, width = as_input_shape(input_shape)
     rows, cols = conv_matrix_index(tuple(kernel.shape), input_shape, stride, padding).shape
     wo = output_size(width, kw, pair("stride", stride, 1)[1], pair("padding", padding, 0)[1])
-    left = max(kw, width, 4) * _CELL
-    total_w = 2 * _MARGIN + left + 2 * _GAP + 0.3 + (cols + max(wo, 2)) * _CELL
-    left_h = (kh + height) * _CELL + 2 * _TITLE + 0.5
-    total_h = 2 * _MARGIN + max(left_h, rows * _CELL + _TITLE + 0.8)
+    left = max(kw, width, 4) * u
+    total_w = 2 * _MARGIN + left + 2 * _GAP + 0.3 + (cols + max(wo, 2)) * u
+    left_h = (kh + height) * u + 2 * _TITLE + 0.5
+    total_h = 2 * _MARGIN + max(left_h, rows * u + _TITLE + 0.8)
     return total_w, total_h
 
 
@@ -123,7 +137,7 @@ def _draw(fig: Figure, kernel: torch.Tensor, input_shape: tuple[int, ...], strid
     kh, kw = k.shape
     wo = output_size(width, kw, pair("stride", stride, 1)[1], pair("padding", padding, 0)[1])
     ho = rows // wo
-    u, top = _CELL, _MARGIN + _TITLE
+    u, top = _cell(k, input_shape, stride, padding), _MARGIN + _TITLE
     # left column: the kernel above the input
     ax_k = _axes(fig, _MARGIN, top, kw * u, kh * u)
     flat = k.flatten().numpy()
@@ -131,8 +145,8 @@ def _draw(fig: Figure, kernel: torch.Tensor, input_shape: tuple[int, ...], strid
         a, b = divmod(n, kw)
         ax_k.add_patch(Rectangle((b, a), 1, 1, facecolor=colours[n], edgecolor="white",
                                  lw=1.5))
-        ax_k.text(b + 0.5, a + 0.5, number_text(flat[n]), ha="center", va="center", fontsize=10,
-                  color="white", fontweight="bold")
+        ax_k.text(b + 0.5, a + 0.5, number_text(flat[n]), ha="center", va="center",
+                  fontsize=10, color=ink(colours[n]), fontweight="bold")
     ax_k.set_xlim(0, kw)
     ax_k.set_ylim(kh, 0)
     ax_k.axis("off")
@@ -144,13 +158,13 @@ def _draw(fig: Figure, kernel: torch.Tensor, input_shape: tuple[int, ...], strid
     # the matrix, input numbers above its columns, output numbers left of its rows
     x_m = _MARGIN + max(kw, width, 4) * u + _GAP + 0.3
     ax_m = _axes(fig, x_m, top + 0.3, cols * u, rows * u)
-    _cells(ax_m, values, index, colours, fontsize=9 if cols <= 25 else 7)
+    _cells(ax_m, values, index, colours)
     ax_m.set_title(f"the matrix M ({rows} x {cols})", fontsize=11, pad=14, loc="left")
     for c in range(cols):
-        ax_m.text(c + 0.5, -0.12, str(c), ha="center", va="bottom", fontsize=7,
+        ax_m.text(c + 0.5, -0.12, str(c), ha="center", va="bottom", fontsize=9,
                   color=edge("input"))
     for r in range(rows):
-        ax_m.text(-0.15, r + 0.5, str(r), ha="right", va="center", fontsize=7,
+        ax_m.text(-0.15, r + 0.5, str(r), ha="right", va="center", fontsize=9,
                   color=edge("output"))
     ax_m.text(0, rows + 0.25, _counts(index), ha="left", va="top", fontsize=10, color=TEXT)
     ax_out = _axes(fig, x_m + cols * u + _GAP, top + 0.3, wo * u, ho * u)
@@ -177,7 +191,8 @@ def _trace(p: _Panels, row: int) -> list[Artist]:
                                                  facecolor=p.colours[p.index[row, c]],
                                                  zorder=3.5)))
         added.append(p.ax_in.text(j + 0.5, i + 0.5, str(c), ha="center", va="center",
-                                  fontsize=9, color="white", zorder=4))
+                                  fontsize=9, color=ink(p.colours[p.index[row, c]]),
+                                  zorder=4))
     i, j = divmod(row, p.out_width)
     added.append(p.ax_out.add_patch(Rectangle((j, i), 1, 1, lw=1.5, edgecolor="white",
                                               facecolor=edge("output"), zorder=3.5)))
@@ -244,26 +259,35 @@ def animate_conv_matrix(kernel: object, input_shape: tuple[int, ...], stride: Pa
     return render_frames(fig, show, rows, interval, colors=48, alt=alt)
 
 
-def animate_conv_matrix_settings(n: int = 4, kernel_size: int = 3,
-                                 settings: Sequence[tuple[int, int]] = ((1, 0), (2, 0), (1, 1),
-                                                                        (2, 1)),
-                                 interval: int = 2000, alt: str | None = None) -> HTML:
-    """One frame per (stride, padding) setting: the matrix of a ``kernel_size`` kernel
-    (weights 1, 2, ...) on an ``n`` x ``n`` input. The explorer's sweep, without a kernel."""
+def draw_conv_matrix_settings(n: int = 4, kernel_size: int = 3,
+                              settings: Sequence[tuple[int, int]] = ((1, 0), (2, 0), (1, 1),
+                                                                     (2, 1))) -> Figure:
+    """The matrix of a ``kernel_size`` kernel (weights 1, 2, ...) on an ``n`` x ``n``
+    input for each (stride, padding) setting, side by side at one scale: how stride
+    removes rows and padding adds rows that lose some weights. The explorer's sweep,
+    without a kernel."""
     settings = [(pair("stride", s, 1)[0], pair("padding", p, 0)[0]) for s, p in settings]
     if not settings:
-        raise ValueError("animate_conv_matrix_settings needs at least one (stride, padding)")
+        raise ValueError("draw_conv_matrix_settings needs at least one (stride, padding)")
     k = torch.arange(1, kernel_size**2 + 1, dtype=torch.float64).reshape(kernel_size, -1)
-    sizes = [_figure_size(k, (n, n), s, p) for s, p in settings]
-    fig = new_figure(max(w for w, _ in sizes), max(h for _, h in sizes))
-
-    def show(frame: int) -> None:
-        stride, padding = settings[frame]
-        _draw(fig, k, (n, n), stride, padding)
-        fig.suptitle(f"stride {stride}, padding {padding}", fontsize=12, fontweight="bold")
-
-    show(0)
-    named = "; ".join(f"stride {s}, padding {p}" for s, p in settings)
-    alt = alt or (f"The matrix of a {kernel_size} by {kernel_size} kernel on a {n} by {n} input "
-                  f"for each setting in turn ({named}): its shape, and where the weights sit")
-    return render_frames(fig, show, len(settings), interval, colors=48, alt=alt)
+    colours = weight_colours(k.numel())
+    shapes = [conv_matrix_index(tuple(k.shape), (n, n), s, p).shape for s, p in settings]
+    cols = max(c for _, c in shapes)
+    per_line = max(1, min(len(settings), int(COLUMN_INCHES // (cols * 0.22 + 0.4))))
+    lines = [settings[i:i + per_line] for i in range(0, len(settings), per_line)]
+    u = min(_CELL, (COLUMN_INCHES - 0.4 * per_line) / (per_line * cols))
+    heights = [max(r for (r, _), setting in zip(shapes, settings, strict=True)
+                   if setting in line) * u + 0.75 for line in lines]
+    fig = plt.figure(figsize=(per_line * (cols * u + 0.4), sum(heights)))
+    top = 0.0
+    for line, height in zip(lines, heights, strict=True):
+        for j, (stride, padding) in enumerate(line):
+            index = conv_matrix_index(tuple(k.shape), (n, n), stride, padding).numpy()
+            values = conv_matrix(k, (n, n), stride, padding).numpy()
+            rows = index.shape[0]
+            ax = _axes(fig, 0.2 + j * (cols * u + 0.4), top + 0.55, cols * u, rows * u)
+            _cells(ax, values, index, colours)
+            ax.set_title(f"stride {stride}, padding {padding}: {rows} × {index.shape[1]}",
+                         fontsize=10, loc="left")
+        top += height
+    return fig

@@ -20,9 +20,9 @@ from matplotlib.text import Text
 from ..ops.conv import conv2d
 from .animation import new_figure, render_frames
 from .grids import draw_grid, number_text
-from .style import TEXT, edge
+from .style import COLUMN_INCHES, TEXT, edge
 
-CELL = 0.48  # inches per grid cell
+CELL = 0.48  # inches per grid cell, unless the layout is too wide for the text column
 OPERATOR = 1.0  # width, in cells, of the gaps that hold the operators
 TITLE = 1.0  # height, in cells, kept above each row of grids for its titles
 
@@ -106,6 +106,15 @@ def _layout(f: Filtered) -> tuple[list[float], list[float]]:
     return widths, heights
 
 
+def _size(f: Filtered, with_equation: bool) -> tuple[float, float]:
+    """The figure's size in inches: CELL per grid cell, less when the row of panels
+    would not fit the text column."""
+    widths, heights = _layout(f)
+    top, bottom = _margins(with_equation)
+    cell = min(CELL, (COLUMN_INCHES - 0.2) / sum(widths))
+    return cell * sum(widths) + 0.2, cell * sum(heights) + top + bottom
+
+
 def _margins(with_equation: bool) -> tuple[float, float]:
     """Room above the grids and below them (for the equation), in inches."""
     return 0.1, (0.55 if with_equation else 0.1)
@@ -128,7 +137,7 @@ def _build(fig: Figure, f: Filtered, with_equation: bool) -> Panels:
     channels = len(f.x)
     widths, heights = _layout(f)
     (fig_w, fig_h), (top, bottom) = fig.get_size_inches(), _margins(with_equation)
-    # Every cell is CELL inches wide and high: the grids of all panels line up.
+    # Every cell is as wide as it is high: the grids of all panels line up.
     grid = fig.add_gridspec(channels, len(widths), width_ratios=widths, height_ratios=heights,
                             left=0.1 / fig_w, right=1 - 0.1 / fig_w, top=1 - top / fig_h,
                             bottom=bottom / fig_h, wspace=0.0, hspace=0.0)
@@ -137,7 +146,7 @@ def _build(fig: Figure, f: Filtered, with_equation: bool) -> Panels:
         inputs.append(fig.add_subplot(grid[c, 0]))
         kernels.append(fig.add_subplot(grid[c, 2]))
         results.append(fig.add_subplot(grid[c, 4]))
-        for col, symbol in ((1, "∗"), (3, "=")):
+        for col, symbol in ((1, "⋆"), (3, "=")):
             box = grid[c, col].get_position(fig)
             fig.text((box.x0 + box.x1) / 2, box.y0 + (box.y1 - box.y0) * 0.45, symbol,
                      ha="center", va="center", fontsize=20, color=TEXT)
@@ -188,12 +197,6 @@ def _fill(panels: Panels, f: Filtered, step: int | None) -> None:
         panels.equation.set_text(f.equation(step))
 
 
-def _figure(f: Filtered, with_equation: bool) -> Figure:
-    widths, heights = _layout(f)
-    top, bottom = _margins(with_equation)
-    return plt.figure(figsize=(CELL * sum(widths) + 0.2, CELL * sum(heights) + top + bottom))
-
-
 def draw_multichannel(x: object, weight: object, bias: float | None = None,
                       step: int | None = None) -> Figure:
     """Draw one filter on a multi-channel input: every channel with its kernel, the
@@ -206,7 +209,7 @@ def draw_multichannel(x: object, weight: object, bias: float | None = None,
     f = Filtered.build(x, weight, bias)
     if step is not None and not (isinstance(step, int) and 0 <= step < f.steps):
         raise ValueError(f"step must be None or an int in 0..{f.steps - 1}; got {step!r}")
-    fig = _figure(f, step is not None)
+    fig = plt.figure(figsize=_size(f, step is not None))
     _fill(_build(fig, f, step is not None), f, step)
     return fig
 
@@ -216,9 +219,7 @@ def animate_multichannel(x: object, weight: object, bias: float | None = None,
     """The filter stepping over every position of ``x``, all channels at once, as an
     HTML animation one can step through."""
     f = Filtered.build(x, weight, bias)
-    widths, heights = _layout(f)
-    top, bottom = _margins(True)
-    fig = new_figure(CELL * sum(widths) + 0.2, CELL * sum(heights) + top + bottom)
+    fig = new_figure(*_size(f, True))
     panels = _build(fig, f, True)
     _fill(panels, f, 0)
     channels = f.x.shape[0]

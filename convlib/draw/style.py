@@ -36,6 +36,14 @@ COLUMN_INCHES = 8.2
 MIN_FONTSIZE = 9
 
 
+def ink(colour: str | tuple[float, ...]) -> str:
+    """The text colour that reads on a cell of ``colour``: the book's dark text on light
+    colours, white on dark ones (by the colour's relative luminance)."""
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+               for c in mpl.colors.to_rgb(colour))
+    return TEXT if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.22 else "white"
+
+
 def use() -> None:
     """Set matplotlib defaults shared by every figure in the book.
 

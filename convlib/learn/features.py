@@ -19,8 +19,8 @@ class Visualisation:
     """Inputs optimised to excite channels of one layer, one per channel.
 
     ``images`` has shape (channels, *input_shape) and lies in [0, 1]; ``start`` and
-    ``end`` are each channel's mean activation on its starting noise and on its
-    optimised image.
+    ``end`` are each channel's activation (as optimised: the map's mean or its centre
+    unit) on its starting noise and on its optimised image.
     """
 
     channels: list[int]
@@ -59,8 +59,12 @@ def visualise_features(
     lr: float = 0.05,
     l2: float = 0.01,
     seed: int = 0,
+    unit: str = "mean",
 ) -> Visualisation:
-    """For each channel, the input in [0, 1] that maximises the channel's mean activation.
+    """For each channel, the input in [0, 1] that maximises the channel's activation:
+    its mean over the whole map (``unit="mean"``), or the activation of the unit at the
+    centre of the map (``unit="centre"``), which depends only on the pixels of its
+    receptive field.
 
     ``layer`` is a module inside ``model`` (or its index, for ``nn.Sequential``); its
     output must be (batch, channels, ...). Each input starts as grey noise and takes
@@ -71,6 +75,8 @@ def visualise_features(
     its parameters are on.
     """
     target = _layer(model, layer)
+    if unit not in ("mean", "centre"):
+        raise ValueError(f"unit must be 'mean' or 'centre'; got {unit!r}")
     channels = [channels] if isinstance(channels, int) else list(channels)
     if not channels or not all(isinstance(c, int) and c >= 0 for c in channels):
         raise ValueError(f"channels must be channel numbers (ints >= 0); got {channels!r}")
@@ -89,7 +95,8 @@ def visualise_features(
     model.eval()
 
     def activation(x: torch.Tensor) -> torch.Tensor:
-        """Mean activation of image i's own channel, for every image i."""
+        """Activation of image i's own channel (its mean, or its centre unit), for every
+        image i."""
         captured.clear()
         model(x)
         out = captured[0]
@@ -97,7 +104,10 @@ def visualise_features(
             raise ValueError(f"the layer's output has shape {tuple(out.shape)}, with "
                              f"{out.shape[1] if out.dim() > 1 else 0} channels; asked for "
                              f"channels {channels}")
-        return out[torch.arange(len(channels), device=device), pick].flatten(1).mean(1)
+        maps = out[torch.arange(len(channels), device=device), pick]
+        if unit == "centre":
+            return maps[(slice(None), *(n // 2 for n in maps.shape[1:]))]
+        return maps.flatten(1).mean(1)
 
     try:
         with torch.no_grad():
@@ -136,6 +146,34 @@ def gradient_ascent(
         with torch.no_grad():
             x.clamp_(0, 1)
     return x.detach()
+
+
+def low_frequency_share(kernels: np.ndarray | torch.Tensor, cutoff: int = 3) -> torch.Tensor:
+    """The share of each kernel's energy (sum of squared weights) in its lowest spatial
+    frequencies: the first ``cutoff`` x ``cutoff`` coefficients of its 2-D cosine
+    transform (DCT-II, orthonormal).
+
+    Blobs, edges and bars are smooth over the kernel, so most of their energy sits
+    there; random weights spread it evenly, ``cutoff**2 / (k_h * k_w)`` on average.
+    ``kernels`` has shape (count, k_h, k_w) or (count, 1, k_h, k_w).
+    """
+    w = torch.as_tensor(np.asarray(kernels) if isinstance(kernels, np.ndarray) else kernels)
+    w = w.detach().cpu().double()
+    if w.dim() == 4 and w.shape[1] == 1:
+        w = w[:, 0]
+    if w.dim() != 3 or min(w.shape[1:]) < 1:
+        raise ValueError(f"kernels must have shape (count, k_h, k_w); got {tuple(w.shape)}")
+    if not isinstance(cutoff, int) or not 1 <= cutoff <= min(w.shape[1:]):
+        raise ValueError(f"cutoff must be an int from 1 to {min(w.shape[1:])}; got {cutoff!r}")
+
+    def dct(n: int) -> torch.Tensor:
+        i = torch.arange(n, dtype=torch.float64)
+        basis = torch.cos(torch.pi * (i[None, :] + 0.5) * i[:, None] / n)
+        return basis / basis.norm(dim=1, keepdim=True)
+
+    coefficients = dct(w.shape[1]) @ w @ dct(w.shape[2]).T
+    energy = w.pow(2).sum((1, 2)).clamp_min(1e-30)
+    return coefficients[:, :cutoff, :cutoff].pow(2).sum((1, 2)) / energy
 
 
 def edge_blob_share(kernels: np.ndarray | torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

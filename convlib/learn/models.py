@@ -26,6 +26,27 @@ def small_cnn(channels: tuple[int, int] = (16, 32), image_size: int = 28,
     )
 
 
+def large_kernel_cnn(kernel_size: int = 7, channels: int = 16, init_scale: float = 0.1,
+                     num_classes: int = 10) -> nn.Sequential:
+    """A CNN for 28x28 digits whose first layer has ``channels`` large kernels
+    (``kernel_size`` x ``kernel_size``, "same" padding), started at ``init_scale`` times
+    PyTorch's usual random weights, so that after training they show mostly what
+    training put there; then a 3x3 layer of 32 channels, pooling and a linear layer."""
+    if not isinstance(kernel_size, int) or kernel_size < 1 or kernel_size % 2 == 0:
+        raise ValueError(f"kernel_size must be an odd positive int; got {kernel_size!r}")
+    if not init_scale > 0:
+        raise ValueError(f"init_scale must be positive; got {init_scale!r}")
+    model = nn.Sequential(
+        nn.Conv2d(1, channels, kernel_size, padding=kernel_size // 2), nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(channels, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(32 * 7 * 7, num_classes),
+    )
+    with torch.no_grad():
+        model[0].weight.mul_(init_scale)
+    return model
+
+
 def mlp(hidden: int = 26, image_size: int = 28, num_classes: int = 10) -> nn.Sequential:
     """One hidden layer of ``hidden`` ReLU units between the pixels and the classes."""
     return nn.Sequential(

@@ -37,9 +37,12 @@ def check(label: str, answer: object) -> None:
 
 # Each chapter's module registers its checks when imported (one name per chapter).
 from . import (  # noqa: E402
+    adversarial,  # noqa: F401  (chapter 7)
     channels,  # noqa: F401  (chapter 3)
+    computing,  # noqa: F401  (chapter 8)
     locality,  # noqa: F401  (chapter 4)
     operation,  # noqa: F401  (chapter 1)
     padding_stride,  # noqa: F401  (chapter 2)
     receptive,  # noqa: F401  (chapter 5)
+    variants,  # noqa: F401  (chapter 6)
 )
