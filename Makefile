@@ -4,7 +4,10 @@
 #   make test    unit tests and every notebook in chapters/, outputs compared
 #   make lab     JupyterLab on the notebooks
 #   make lint    ruff over convlib, tests, tools and the notebooks; convlib's import walls
-#   make check   open the built pages in headless Chromium, network blocked
+#   make check   open the built pages in headless Chromium, network blocked, and
+#                run chapter 1 in JupyterLab there
+#   make serve   serve the built book on localhost
+#   make bench   time every convolution method against PyTorch's
 #   make clean   remove what the build and the tests leave behind
 #
 # Each target first creates .venv (python3 -m venv) if it is missing and installs
@@ -37,10 +40,10 @@ PYTEST_ARGS ?=
 RUN_ENV := CONVLIB_WIDGETS=0 OMP_NUM_THREADS=$(THREADS) MKL_NUM_THREADS=$(THREADS) \
 	PYDEVD_DISABLE_FILE_VALIDATION=1 PATH="$(CURDIR)/$(BIN):$$PATH"
 
-.PHONY: help install book test lab lint check clean
+.PHONY: help install book test lab lint check serve bench clean
 
 help:
-	@sed -n '3,8p' Makefile | sed 's/^# //'
+	@sed -n '3,11p' Makefile | sed 's/^# //'
 
 install: $(STAMP)
 
@@ -81,16 +84,39 @@ test: $(STAMP)
 	fi; \
 	exit $$status
 
-lab: $(STAMP)
+# JupyterLab reads its default settings from the environment; tools/lab_settings.json
+# turns off the news and update prompts.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+$(LAB_SETTINGS): tools/lab_settings.json | $(STAMP)
+	mkdir -p $(dir $@) && cp $< $@
+
+lab: $(STAMP) $(LAB_SETTINGS)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab chapters $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lint: $(STAMP)
 	$(BIN)/ruff check convlib tests tools chapters
 	$(BIN)/lint-imports --no-cache
 
-check: $(STAMP)
+check: $(STAMP) $(LAB_SETTINGS)
 	@test -f _build/html/index.html || { echo "make check: build the book first (make book)" >&2; exit 1; }
 	$(BIN)/python tools/check_rendered.py
+	PATH="$(CURDIR)/$(BIN):$$PATH" OMP_NUM_THREADS=$(THREADS) $(BIN)/python tools/check_lab.py
+
+# The speed of every convolution method against PyTorch's, on the reference layers
+# (python -m convlib.bench --help for the options; BENCH_ARGS passes them).
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(RUN_ENV) $(BIN)/python -m convlib.bench $(BENCH_ARGS)
+
+# Serve the built book on localhost: opened from disk (file://), the search page can
+# list the matching pages but not show text from them, since the browser will not let
+# a page read other files; served, it shows them.
+PORT ?= 8000
+serve:
+	@test -f _build/html/index.html || { echo "make serve: build the book first (make book)" >&2; exit 1; }
+	@echo "The book is served at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache .hypothesis

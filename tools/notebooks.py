@@ -129,8 +129,9 @@ def fix(nb: Notebook) -> None:
     for i, number, figure in reversed(figures(nb)):
         nb.cells.insert(i + 1, caption_cell(number, figure))
     for i in solution_cells(nb):
-        jupyter = nb.cells[i].setdefault("metadata", {}).setdefault("jupyter", {})
-        jupyter.update(source_hidden=True, outputs_hidden=True)
+        metadata = nb.cells[i].setdefault("metadata", {})
+        metadata.setdefault("jupyter", {}).update(source_hidden=True, outputs_hidden=True)
+        metadata["collapsed"] = True  # what JupyterLab reads for the outputs
 
 
 def problems(nb: Notebook, labels: set[str] | None = None) -> list[str]:
@@ -141,8 +142,10 @@ def problems(nb: Notebook, labels: set[str] | None = None) -> list[str]:
     if [source(c) for c in expected.cells] != [source(c) for c in nb.cells]:
         found.append("caption or guard cells are out of date (run tools/notebooks.py fix)")
     for i in solution_cells(nb):
-        jupyter = nb.cells[i].get("metadata", {}).get("jupyter", {})
-        if not (jupyter.get("source_hidden") and jupyter.get("outputs_hidden")):
+        metadata = nb.cells[i].get("metadata", {})
+        jupyter = metadata.get("jupyter", {})
+        if not (jupyter.get("source_hidden") and jupyter.get("outputs_hidden")
+                and metadata.get("collapsed")):
             found.append(f"cell {i}: a solution cell that is not collapsed in Jupyter")
 
     first = nb.cells[0] if nb.cells else None

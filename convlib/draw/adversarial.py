@@ -73,7 +73,7 @@ def show_gallery(gallery: Gallery, shown: int = 8, size: float = 0.86) -> Figure
     width = min(COLUMN_INCHES, size * n + 1.9)
     fig = plt.figure(figsize=(width, 3 * size + 1.1))
     grid = fig.add_gridspec(3, n + 1, width_ratios=[1] * n + [0.12], wspace=0.08,
-                            hspace=0.42, left=1.15 / width, right=1 - 0.55 / width,
+                            hspace=0.32, left=1.15 / width, right=1 - 0.55 / width,
                             top=0.9, bottom=0.04)
     limit = gallery.eps or 1.0
     rows = ("digit", "change", "attacked")

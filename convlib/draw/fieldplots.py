@@ -139,7 +139,8 @@ def _draw_stack(ax: Axes, field: ReceptiveField, n: int, unit: int | None,
 def _stack_size(field: ReceptiveField, n: int,
                 labels: Sequence[str] | None) -> tuple[float, float]:
     _, _, left, right = _stack_limits(field, n, labels)
-    return UNIT * (right - left), UNIT * (len(field) + 2.5)
+    unit = min(UNIT, COLUMN_INCHES / (right - left))  # the row fits the text column
+    return unit * (right - left), unit * (len(field) + 2.5)
 
 
 def draw_field_stack(layers: object, n: int = 16, unit: int | None = None,

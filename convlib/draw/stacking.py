@@ -45,7 +45,7 @@ def draw_stacking(depth: int = 3, kernel_size: int = 3) -> Figure:
     field = _field(depth, kernel_size)
     k = kernel_size
     n = field + 4
-    fig, (left, right) = plt.subplots(1, 2, figsize=(COLUMN_INCHES, 1.0 + 0.75 * (depth + 1)))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(COLUMN_INCHES - 0.6, 1.0 + 0.75 * (depth + 1)))
     centre = (n - 1) // 2
     offset = (n - 1) / 2
     # one big kernel

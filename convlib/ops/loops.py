@@ -27,7 +27,8 @@ def conv2d_loops(
     for n in range(batch):
         for f in range(out_channels):
             group = f // filters_per_group
-            channels = slice(group * channels_per_group, (group + 1) * channels_per_group)
+            first = group * channels_per_group
+            channels = slice(first, first + channels_per_group)
             for i in range(out_h):
                 for j in range(out_w):
                     top, left = i * stride[0], j * stride[1]
@@ -63,7 +64,8 @@ def conv3d_loops(
     for n in range(batch):
         for f in range(out_channels):
             group = f // filters_per_group
-            channels = slice(group * channels_per_group, (group + 1) * channels_per_group)
+            first = group * channels_per_group
+            channels = slice(first, first + channels_per_group)
             for i in range(out_d):
                 for j in range(out_h):
                     for k in range(out_w):

@@ -60,7 +60,8 @@ def load_kernel() -> tuple[Callable, bool]:
         BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr,
     ):
         group = tl.program_id(2)
-        m = tl.program_id(0) * BLOCK_M + tl.arange(0, BLOCK_M)  # output pixels (n, i, j)
+        # this program's tile: BLOCK_M output pixels (n, i, j) by BLOCK_N filters
+        m = tl.program_id(0) * BLOCK_M + tl.arange(0, BLOCK_M)
         f = tl.program_id(1) * BLOCK_N + tl.arange(0, BLOCK_N)  # filters of the group
         n = (m // (out_h * out_w)).to(tl.int64)
         i = (m // out_w) % out_h
@@ -68,23 +69,24 @@ def load_kernel() -> tuple[Callable, bool]:
         filter_ = group * filters + f
         acc = tl.zeros((BLOCK_M, BLOCK_N), dtype=tl.float64 if FP64 else tl.float32)
         for k0 in range(0, depth, BLOCK_K):
-            k = k0 + tl.arange(0, BLOCK_K)  # (channel, tap row, tap column) of the group
+            k = k0 + tl.arange(0, BLOCK_K)  # (channel, tap row, tap column), flattened
             channel = group * per_group + k // TAPS
             a = (k % TAPS) // KERNEL_W
             b = k % KERNEL_W
             rows = i[:, None] * stride_h + a[None, :] * dil_h
             cols = j[:, None] * stride_w + b[None, :] * dil_w
-            windows = tl.load(
-                x_ptr + n[:, None] * x_sn + channel[None, :] * x_sc + rows * x_sh + cols * x_sw,
-                mask=(m[:, None] < pixels) & (k[None, :] < depth), other=0.0)
+            address = (n[:, None] * x_sn + channel[None, :] * x_sc
+                       + rows * x_sh + cols * x_sw)
+            inside = (m[:, None] < pixels) & (k[None, :] < depth)
+            windows = tl.load(x_ptr + address, mask=inside, other=0.0)
             # weight is contiguous: (filter, channel, a, b) is at filter * depth + k
             weights = tl.load(
                 w_ptr + filter_[None, :].to(tl.int64) * depth + k[:, None],
                 mask=(k[:, None] < depth) & (f[None, :] < filters), other=0.0)
             acc = tl.dot(windows, weights, acc, input_precision="ieee")
         plane = out_h * out_w
-        place = n[:, None] * (tl.num_programs(2) * filters * plane) + filter_[None, :] * plane \
-            + (i * out_w + j)[:, None]
+        place = (n[:, None] * (tl.num_programs(2) * filters * plane)
+                 + filter_[None, :] * plane + (i * out_w + j)[:, None])
         tl.store(out_ptr + place, acc.to(out_ptr.dtype.element_ty),
                  mask=(m[:, None] < pixels) & (f[None, :] < filters))
 
