@@ -250,6 +250,7 @@ def test_animations_are_crisp_and_described():
     width = round(2 * fig.dpi / 2)  # drawn at twice the dpi, shown at the figure's size
     assert f'alt="two frames of an empty figure" style="width: {width}px"' in page
     assert 'aria-label="frame"' in page and 'aria-label="once"' in page
+    assert 'aria-label="Repetition mode"' not in page  # one landmark name per page
     default = convlib.animate_slide(np.arange(6.0), np.full(3, 2.0)).data
     assert 'alt="A 1 by 3 kernel sliding over a 1 by 6 input' in default
 

@@ -53,6 +53,8 @@ def described(page: str, alt: str, width: int) -> str:
     attributes = f'alt="{html.escape(alt)}" style="width: {width}px"'
     page = re.sub(r'<img id="(_anim_img\w+)"', rf'<img id="\1" {attributes}', page)
     page = re.sub(r'<input (id="_anim_slider\w+")', r'<input aria-label="frame" \1', page)
+    # A named form is a landmark, and every animation's would share one name.
+    page = page.replace(' aria-label="Repetition mode"', "")
     return re.sub(r'<input type="radio" name="state" value="(\w+)"',
                   r'<input type="radio" name="state" value="\1" aria-label="\1"', page)
 
