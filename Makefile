@@ -101,6 +101,8 @@ lint: $(STAMP)
 check: $(STAMP) $(LAB_SETTINGS)
 	@test -f _build/html/index.html || { echo "make check: build the book first (make book)" >&2; exit 1; }
 	$(BIN)/python tools/check_rendered.py
+	$(BIN)/python tools/check_explorers.py
+	$(BIN)/python tools/check_quizzes.py
 	$(BIN)/python tools/check_a11y.py
 	PATH="$(CURDIR)/$(BIN):$$PATH" OMP_NUM_THREADS=$(THREADS) $(BIN)/python tools/check_lab.py
 

@@ -110,8 +110,12 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "explore.matrix": ("conv_matrix_explorer",),
     "explore.groups": ("groups_explorer",),
     "explore.overlap": ("overlap_explorer",),
+    "explore.quiz": ("Question", "quiz"),
+    "explore.quizzes": ("chapter_quiz",),
+    "explore.web": ("web_conv_matrix_explorer", "web_groups_explorer", "web_output_size_explorer",
+                    "web_receptive_field_explorer", "web_slide_explorer"),
     "bench": ("kernel_sweep",),
-    "selfcheck": ("check",),
+    "selfcheck": ("check", "progress"),
 }
 # Modules that are public names themselves.
 _MODULES = {"style": "draw.style"}

@@ -1,7 +1,9 @@
-"""Explorers are live widgets in Jupyter and a note in unattended runs."""
+"""Explorers are live widgets in Jupyter, and their in-page twins or a note in unattended runs."""
+
+import re
 
 import ipywidgets as widgets
-from IPython.display import Markdown
+from IPython.display import HTML, Markdown
 
 import convlib
 from convlib.explore.interactive import interactive
@@ -27,8 +29,14 @@ def test_a_note_naming_the_controls_when_unattended(monkeypatch):
 
 def test_every_chapter_explorer_follows_the_switch(monkeypatch):
     monkeypatch.setenv("CONVLIB_WIDGETS", "0")
-    assert isinstance(convlib.slide_explorer([[1, 2, 3]], [[1, 1]]), Markdown)
-    assert isinstance(convlib.output_size_explorer(), Markdown)
-    assert isinstance(convlib.groups_explorer(), Markdown)
+    # Unattended, each explorer is its in-page twin, with the same settings.
+    for explorer, kind in [(convlib.slide_explorer([[1, 2, 3]], [[1, 1]]), "slide"),
+                           (convlib.output_size_explorer(), "output-size"),
+                           (convlib.groups_explorer(), "groups"),
+                           (convlib.receptive_field_explorer(), "receptive-field")]:
+        assert isinstance(explorer, HTML) and f'id="convlib-{kind}-' in explorer.data
+    page = convlib.output_size_explorer(5, 2).data
+    assert re.search(r'id="convlib-output-size-\d+-n"[^>]*value="5"', page)
+    assert re.search(r'id="convlib-output-size-\d+-kernel_size"[^>]*value="2"', page)
     monkeypatch.setenv("CONVLIB_WIDGETS", "1")
     assert isinstance(convlib.slide_explorer([[1, 2, 3]], [[1, 1]]), widgets.interactive)

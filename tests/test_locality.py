@@ -163,7 +163,7 @@ def test_draw_conv_matrix_and_animations():
 
 def test_conv_matrix_explorer_live_and_unattended(monkeypatch):
     import ipywidgets
-    from IPython.display import Markdown
+    from IPython.display import HTML
 
     monkeypatch.setenv("CONVLIB_WIDGETS", "1")
     explorer = convlib.conv_matrix_explorer()
@@ -171,7 +171,7 @@ def test_conv_matrix_explorer_live_and_unattended(monkeypatch):
     names = [w.description for w in explorer.children[:-1]]
     assert names == ["input n", "kernel k", "stride s", "padding p"]
     monkeypatch.setenv("CONVLIB_WIDGETS", "0")
-    assert isinstance(convlib.conv_matrix_explorer(), Markdown)
+    assert isinstance(convlib.conv_matrix_explorer(), HTML)  # the in-page twin
 
 
 # -- edge kernels ---------------------------------------------------------------------

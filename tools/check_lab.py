@@ -19,12 +19,14 @@ Saves screenshots to _build/screenshots/lab-*.png. Exits 0 when every check pass
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.request import urlopen
@@ -99,7 +101,11 @@ def main() -> int:
     shutil.copy(SETTINGS, settings_dir / "overrides.json")
 
     port, token = free_port(), secrets.token_hex(16)
-    env = {**os.environ, "CONVLIB_WIDGETS": "1", "JUPYTER_TOKEN": token}
+    # The learner's progress goes to a scratch file, never the home folder of whoever
+    # runs the check; Run All runs only the book's own answers, so it must stay empty.
+    progress = Path(tempfile.mkdtemp()) / "progress.json"
+    env = {**os.environ, "CONVLIB_WIDGETS": "1", "JUPYTER_TOKEN": token,
+           "CONVLIB_PROGRESS": str(progress)}
     lab = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
          "--ip=127.0.0.1", "--LabApp.expose_app_in_browser=True",
@@ -174,6 +180,9 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             lab.kill()
 
+    if progress.exists() and json.loads(progress.read_text()).get("passed"):
+        failures.append("Run All marked exercises as passed by the learner: "
+                        f"{sorted(json.loads(progress.read_text())['passed'])}")
     for failure in failures:
         print(f"  - {failure}")
     print(f"check_lab: {args.notebook} in JupyterLab: "

@@ -1,19 +1,20 @@
 """Parameter explorers for the live notebook (ipywidgets, through ``interactive``).
 
-The rendered book has no kernel to run them, so every explorer here has a
-kernel-free twin in the book: an animation over the same parameter.
+The rendered book has no kernel to run them: there, and in every unattended run, each
+returns its twin from ``explore.web``, the same controls written in JavaScript.
 """
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-from IPython.display import Markdown
+from IPython.display import HTML
 
 from ..draw.formula import draw_output_size
 from ..draw.slide import Slide, draw_slide
 from .interactive import draw_or_explain, interactive
+from .web import web_output_size_explorer, web_slide_explorer
 
 
-def slide_explorer(x: object, kernel: object) -> widgets.interactive | Markdown:
+def slide_explorer(x: object, kernel: object) -> widgets.interactive | HTML:
     """A slider that moves the kernel over ``x`` one position at a time."""
     steps = Slide.build(x, kernel).steps
 
@@ -22,10 +23,10 @@ def slide_explorer(x: object, kernel: object) -> widgets.interactive | Markdown:
         plt.show()
 
     slider = widgets.IntSlider(value=0, min=0, max=steps - 1, description="position")
-    return interactive(show, step=slider)
+    return interactive(show, offline=lambda: web_slide_explorer(x, kernel), step=slider)
 
 
-def output_size_explorer(n: int = 7, kernel_size: int = 3) -> widgets.interactive | Markdown:
+def output_size_explorer(n: int = 7, kernel_size: int = 3) -> widgets.interactive | HTML:
     """Sliders for input size, kernel size, padding, stride and dilation, drawing the
     windows, the output and the output-size formula with the numbers filled in."""
 
@@ -34,6 +35,7 @@ def output_size_explorer(n: int = 7, kernel_size: int = 3) -> widgets.interactiv
 
     return interactive(
         show,
+        offline=lambda: web_output_size_explorer(n, kernel_size),
         n=widgets.IntSlider(value=n, min=1, max=12, description="input n"),
         kernel_size=widgets.IntSlider(value=kernel_size, min=1, max=5, description="kernel k"),
         padding=widgets.IntSlider(value=1, min=0, max=3, description="padding p"),

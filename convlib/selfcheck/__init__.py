@@ -2,9 +2,17 @@
 
 Each chapter's checks live in a module of their own and register themselves here
 by exercise label, e.g. ``check("1.1", my_answer)``.
+
+A check that passes is remembered in the learner's progress file
+(``~/.convlib/progress.json``, or the file ``CONVLIB_PROGRESS`` names) when someone
+may be watching: unattended runs (``CONVLIB_WIDGETS=0``, the book build and the
+notebook tests) record nothing. ``progress()`` shows what is done and what is open.
 """
 
+import sys
 from collections.abc import Callable
+
+from . import tracking
 
 Checker = Callable[[object], str | None]  # a hint, or None when the answer is right
 
@@ -21,8 +29,13 @@ def exercise(label: str) -> Callable[[Checker], Checker]:
     return register
 
 
-def check(label: str, answer: object) -> None:
-    """Print whether ``answer`` to exercise ``label`` is right, or a hint if it is not."""
+def check(label: str, answer: object, *, record: bool = True) -> None:
+    """Print whether ``answer`` to exercise ``label`` is right, or a hint if it is not.
+
+    A right answer is added to the learner's progress (see ``progress``) when someone
+    may be watching; ``record=False`` leaves the progress alone (for a solution's own
+    check, which is not the learner's answer).
+    """
     if label not in _CHECKS:
         raise ValueError(f"no exercise labelled {label!r}; the labels are {sorted(_CHECKS)}")
     if answer is None or answer is ...:
@@ -34,6 +47,19 @@ def check(label: str, answer: object) -> None:
         hint = f"running your answer raised {type(error).__name__}: {error}"
     verdict = "correct." if hint is None else f"not yet. Hint: {hint}"
     print(f"Exercise {label}: {verdict}")
+    if hint is None and record and tracking.recording():
+        tracking.record_pass(label)
+
+
+def progress() -> tracking.Progress:
+    """The exercises passed and still open, chapter by chapter: a table in a notebook,
+    text elsewhere. Passes are kept in ~/.convlib/progress.json (or the file
+    ``CONVLIB_PROGRESS`` names); delete the file to start again."""
+    path = tracking.progress_file()
+    docstrings = {name: module.__doc__ for name, module in list(sys.modules.items())
+                  if name.startswith(f"{__name__}.")}
+    return tracking.Progress(_CHECKS, tracking.read_passed(path),
+                              tracking.chapter_titles(docstrings), path)
 
 # Each chapter's module registers its checks when imported (one name per chapter).
 from . import (  # noqa: E402
