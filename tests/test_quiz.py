@@ -11,7 +11,7 @@ from IPython.display import HTML
 from torch import nn
 
 import convlib as cl
-from convlib.explore.quiz import Question, inline, number_text, quiz_html
+from convlib.explore.quiz import Question, inline, number_text, quiz_html, spoken
 from convlib.explore.quizzes import QUIZZES, chapter_questions
 
 CHAPTERS = range(1, 9)
@@ -83,6 +83,24 @@ def test_every_input_has_a_label_with_text(n):
     assert page.inputs
     for item in page.inputs:
         assert len(item["labels"]) == 1, item
+    choices = [c for q in chapter_questions(n) for c, _ in q.choices]
+    radios = [item for item in page.inputs if item["type"] == "radio"]
+    assert len(radios) == len(choices)
+    for item, text in zip(radios, choices, strict=True):
+        # A label that holds math gets a name in words, which screen readers announce.
+        if "$" in text:
+            assert item["aria-label"] == spoken(text)
+            assert not re.search(r"[$\\{}^]", item["aria-label"]), item
+        else:
+            assert "aria-label" not in item
+
+
+def test_math_is_spoken_in_words():
+    assert spoken("Like $2^n$") == "Like 2 to the power n"
+    assert spoken(r"$f(Tx) = T^{-1} f(x)$") == "f(Tx) = T to the power -1 f(x)"
+    assert spoken(r"Like $\sqrt{n}$") == "Like the square root of n"
+    assert spoken(r"Cross-correlation, $x \star w$") == "Cross-correlation, x star w"
+    assert spoken("`conv2d`, plain") == "conv2d, plain"
 
 
 @pytest.mark.parametrize("n", CHAPTERS)

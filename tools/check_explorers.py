@@ -18,7 +18,9 @@ request that is not for a local file aborted, and checks that
    page takes arrow keys for shortcuts (as JupyterLab does); nothing is logged to the
    console; the explorers fit the text column on a desktop and on a 400 px screen (a
    drawing too wide scrolls inside its panel), their text is at least 10 px, and in
-   dark mode they sit on one light panel.
+   dark mode they sit on one light panel;
+4. when the book is built, every explorer in its chapter pages starts (its script ran
+   and enabled the controls) and each of its controls changes what it shows.
 
 Screenshots of each explorer at a few settings go to _build/screenshots/explorer-*.png
 (desktop, 400 px wide, and dark mode). When the book is built, the page uses its
@@ -626,6 +628,56 @@ def screenshots(page, report: Report, where: str, folder: Path) -> None:
     check_fit(page, report, where)
 
 
+# -- 5. the explorers in the built book -----------------------------------------------------
+
+JS_EXPLORER_STATE = """root => ({
+    mounted: root.hasAttribute('data-mounted'),
+    disabled: [...root.querySelectorAll('input, select')].filter(c => c.disabled)
+        .map(c => c.id),
+    controls: [...root.querySelectorAll('input[type=range], select')].map(c => c.id),
+})"""
+
+
+def check_book_pages(context, book: Path, report: Report) -> None:
+    """Every explorer in the built chapters starts (its script ran, no control is left
+    disabled) and every one of its controls changes what it shows."""
+    console: list[str] = []
+    for path in sorted((book / "chapters").glob("*.html")):
+        page = context.new_page()
+        page.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).scheme
+                   in LOCAL_SCHEMES else r.abort("blockedbyclient"))
+        page.on("pageerror", lambda e: console.append(f"uncaught: {e}"))
+        page.goto(path.as_uri(), wait_until="load", timeout=TIMEOUT_MS)
+        page.wait_for_timeout(500)
+        where = f"{path.stem} in the built book"
+        for root in page.locator("div.convlib-explorer[data-explorer]").all():
+            state = root.evaluate(JS_EXPLORER_STATE)
+            name = f"{root.get_attribute('data-explorer')} explorer of {where}"
+            report.count("explorers in built pages")
+            if not state["mounted"] or state["disabled"]:
+                report.fail(f"the {name} did not start: controls disabled "
+                            f"{state['disabled']}")
+                continue
+            for control_id in state["controls"]:
+                control = page.locator(f"#{control_id}")
+                control.scroll_into_view_if_needed()
+                before = root.inner_html()
+                if control.evaluate("c => c.tagName") == "SELECT":
+                    values = control.evaluate("c => [...c.options].map(o => o.value)")
+                    current = control.input_value()
+                    control.select_option(next(v for v in values if v != current))
+                else:
+                    control.focus()
+                    key = "Home" if control.evaluate("c => +c.value === +c.max") else "End"
+                    page.keyboard.press(key)
+                if root.inner_html() == before:
+                    report.fail(f"in the {name}, moving {control_id} changes nothing")
+                report.count("controls moved in built pages")
+        page.close()
+    for text in console:
+        report.fail(f"console, built book: {text}")
+
+
 # -- the run ------------------------------------------------------------------------------------
 
 
@@ -657,6 +709,8 @@ def run(chromium: str, shots: Path) -> Report:
             check_fit(page, report, where)
             screenshots(page, report, where, shots)
             page.close()
+        if (book / "index.html").exists():
+            check_book_pages(contexts["desktop"], book, report)
         browser.close()
     for text in console:
         report.fail(f"console: {text}")

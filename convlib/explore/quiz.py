@@ -141,6 +141,29 @@ def inline(text: str) -> str:
     return "".join(out)
 
 
+_SPOKEN = (
+    (re.compile(r"\\sqrt\{([^{}]*)\}"), r"the square root of \1"),
+    (re.compile(r"\^\{([^{}]*)\}"), r" to the power \1"),
+    (re.compile(r"\^(\w)"), r" to the power \1"),
+    (re.compile(r"\\star\b"), "star"),
+    (re.compile(r"\\cdot\b"), "times"),
+    (re.compile(r"\\times\b"), "times"),
+    (re.compile(r"\\([A-Za-z]+)"), r"\1"),
+    (re.compile(r"[{}]"), ""),
+    (re.compile(r"\s+"), " "),
+)
+
+
+def spoken(text: str) -> str:
+    """A choice's text with its math as plain words (``$2^n$`` becomes "2 to the power
+    n"): the name a screen reader announces for a radio button whose label is all
+    math, which assistive technology may not read from MathJax's rendering."""
+    out = _CODE.sub(r"\1", text).replace("$", "")
+    for pattern, words in _SPOKEN:
+        out = pattern.sub(words, out)
+    return out.strip()
+
+
 def number_text(value: float) -> str:
     """A number as the page stores it: whole numbers without a decimal point."""
     if float(value).is_integer() and abs(value) < 2**53:
@@ -308,8 +331,9 @@ INTRO = ("Choose an answer, or type a number and press Enter: every answer is "
 def _choice_html(q: Question) -> str:
     rows, notes = [], []
     for i, (text, feedback) in enumerate(q.choices):
+        name = f' aria-label="{html.escape(spoken(text))}"' if "$" in text else ""
         rows.append(f'<label class="cl-q-choice"><input type="radio" name="choice" '
-                    f'value="{i}"> <span>{inline(text)}</span></label>')
+                    f'value="{i}"{name}> <span>{inline(text)}</span></label>')
         right = i == q.answer
         verdict = "Right." if right else "Not quite."
         notes.append(f'<div class="cl-fb cl-fb-{"right" if right else "wrong"}" '

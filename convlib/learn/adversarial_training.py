@@ -8,11 +8,10 @@ in the eps-ball around each image, not only at its centre. Every step costs
 
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import Dataset
 
-from ..runtime import device as default_device
 from .attacks import check_pgd, pgd
-from .training import History, _check, progress_bar
+from .training import History, fit
 
 
 def adversarial_train(model: nn.Module, train_data: Dataset, *, epochs: int, lr: float,
@@ -29,31 +28,11 @@ def adversarial_train(model: nn.Module, train_data: Dataset, *, epochs: int, lr:
     fixes both and two runs on the CPU with the same thread count give the same
     weights. In Jupyter a progress bar shows the batches as they go.
     """
-    _check(epochs, lr, batch_size)
     check_pgd(eps, alpha, steps)
-    device = device or default_device()
-    model.to(device).train()
-    loader = DataLoader(train_data, batch_size=batch_size, shuffle=True)
-    optimiser = torch.optim.Adam(model.parameters(), lr=lr)
-    history = History()
-    bar = progress_bar(epochs * len(loader), "adversarial training", progress)
-    for _ in range(epochs):
-        total_loss, correct, seen = 0.0, 0, 0
-        for images, labels in loader:
-            images, labels = images.to(device), labels.to(device)
-            adversarial = pgd(model, images, labels, eps, alpha=alpha, steps=steps,
-                              random_start=random_start)
-            logits = model(adversarial)
-            loss = nn.functional.cross_entropy(logits, labels)
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            total_loss += loss.item() * len(labels)
-            correct += (logits.argmax(1) == labels).sum().item()
-            seen += len(labels)
-            bar.update()
-        history.loss.append(total_loss / seen)
-        history.accuracy.append(correct / seen)
-    bar.close()
-    model.eval()
-    return history
+
+    def attack(images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        return pgd(model, images, labels, eps, alpha=alpha, steps=steps,
+                   random_start=random_start)
+
+    return fit(model, train_data, epochs=epochs, lr=lr, batch_size=batch_size,
+               device=device, progress=progress, inputs=attack, desc="adversarial training")

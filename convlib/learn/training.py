@@ -4,6 +4,7 @@ Deterministic on the CPU: with the same ``convlib.seed`` and thread count, two r
 give the same weights bit for bit.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
@@ -49,18 +50,32 @@ def train(model: nn.Module, train_data: Dataset, *, epochs: int, lr: float,
     The batches are shuffled with torch's global generator, so ``convlib.seed`` fixes
     them. In Jupyter a progress bar shows the batches as they go.
     """
+    return fit(model, train_data, epochs=epochs, lr=lr, batch_size=batch_size,
+               device=device, progress=progress)
+
+
+Inputs = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+def fit(model: nn.Module, train_data: Dataset, *, epochs: int, lr: float,
+        batch_size: int, device: torch.device | None = None, progress: bool = True,
+        inputs: Inputs | None = None, desc: str = "training") -> History:
+    """The loop every training in the book shares: Adam on the cross-entropy of the
+    model on ``inputs(images, labels)`` of each batch (the images themselves by
+    default; adversarial training passes its attack), with the loss and accuracy on
+    those inputs recorded per epoch."""
     _check(epochs, lr, batch_size)
     device = device or default_device()
     model.to(device).train()
     loader = DataLoader(train_data, batch_size=batch_size, shuffle=True)
     optimiser = torch.optim.Adam(model.parameters(), lr=lr)
     history = History()
-    bar = progress_bar(epochs * len(loader), "training", progress)
+    bar = progress_bar(epochs * len(loader), desc, progress)
     for _ in range(epochs):
         total_loss, correct, seen = 0.0, 0, 0
         for images, labels in loader:
             images, labels = images.to(device), labels.to(device)
-            logits = model(images)
+            logits = model(images if inputs is None else inputs(images, labels))
             loss = nn.functional.cross_entropy(logits, labels)
             optimiser.zero_grad()
             loss.backward()

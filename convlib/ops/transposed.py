@@ -205,15 +205,8 @@ def conv_transpose1d(
 ) -> Array:
     """1-D transposed convolution of ``x`` (batch, channels, length) with ``weight``
     (in_channels, out_channels / groups, kernel_size), as
-    ``torch.nn.functional.conv_transpose1d``, arguments in its order.
-
-    Each input value stamps its kernel, scaled, into the output, ``stride`` apart; the
-    output has ``weight.shape[1] * groups`` channels and is (n - 1)s - 2p + d(k - 1) +
-    output_padding + 1 long along each axis (``output_padding``, smaller than the stride
-    or the dilation, picks one of the input sizes that a strided convolution maps to the
-    same output size). ``method`` is ``"scatter"`` (the definition) or ``"conv"`` (a
-    direct convolution of the zero-stuffed input with the flipped kernel).
-    """
+    ``torch.nn.functional.conv_transpose1d``, arguments in its order; otherwise as
+    ``conv_transpose2d``."""
     return _transpose(x, weight, bias, stride, padding, output_padding, groups, dilation,
                       method, dims=1)
 
@@ -259,14 +252,7 @@ def conv_transpose3d(
 ) -> Array:
     """3-D transposed convolution of ``x`` (batch, channels, depth, height, width) with
     ``weight`` (in_channels, out_channels / groups, kernel_d, kernel_h, kernel_w), as
-    ``torch.nn.functional.conv_transpose3d``, arguments in its order.
-
-    Each input value stamps its kernel, scaled, into the output, ``stride`` apart; the
-    output has ``weight.shape[1] * groups`` channels and is (n - 1)s - 2p + d(k - 1) +
-    output_padding + 1 long along each axis (``output_padding``, smaller than the stride
-    or the dilation, picks one of the input sizes that a strided convolution maps to the
-    same output size). ``method`` is ``"scatter"`` (the definition) or ``"conv"`` (a
-    direct convolution of the zero-stuffed input with the flipped kernel).
-    """
+    ``torch.nn.functional.conv_transpose3d``, arguments in its order; otherwise as
+    ``conv_transpose2d``."""
     return _transpose(x, weight, bias, stride, padding, output_padding, groups, dilation,
                       method, dims=3)

@@ -45,10 +45,14 @@ function showError(view, error) {
   view.drawing.innerHTML = "";
 }
 
-// A drawing (or table) under its title; `role` colours the title as convlib does.
+// A drawing (or table) under its title; `role` puts a swatch of the role's colour (as
+// convlib's figures colour their titles) before it, the text itself staying in the page's
+// colour so that it reads in both themes.
 function panel({title, body, role, palette}) {
-  const colour = role ? ` style="color: ${palette[role][1]}"` : "";
-  return `<div class="cl-panel"><div class="cl-title"${colour}>${esc(title)}</div>${body}</div>`;
+  const swatch = role ? `<span class="cl-swatch" style="background: ${palette[role][1]}" ` +
+                        `aria-hidden="true"></span>` : "";
+  return `<div class="cl-panel"><div class="cl-title">${swatch}${esc(title)}</div>` +
+         `${body}</div>`;
 }
 
 // Panels side by side, wrapping onto new lines on a narrow screen. An item is a panel's
