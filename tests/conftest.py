@@ -13,6 +13,7 @@ Hypothesis profiles (choose one with ``HYPOTHESIS_PROFILE=name``):
 """
 
 import os
+import sys
 import warnings
 
 import pytest
@@ -33,6 +34,15 @@ for name, derandomize in (("repeatable", True), ("explore", False)):
         suppress_health_check=[HealthCheck.too_slow],
     )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close the figures a test leaves open (pyplot keeps them alive), if it drew any."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
 
 _FUNCTIONAL = {1: nnf.conv1d, 2: nnf.conv2d}
 _MODULE = {1: torch.nn.Conv1d, 2: torch.nn.Conv2d}

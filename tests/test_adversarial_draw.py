@@ -9,7 +9,6 @@ import io
 from contextlib import redirect_stdout
 
 import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -24,11 +23,6 @@ from convlib.learn.robustness import RobustAccuracy
 matplotlib.use("Agg")
 CPU = torch.device("cpu")
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def _pixel_classifier() -> nn.Sequential:

@@ -9,7 +9,6 @@ import re
 from contextlib import redirect_stdout
 
 import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -24,11 +23,6 @@ import convlib
 
 matplotlib.use("Agg")
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 # -- conv_matrix ----------------------------------------------------------------------

@@ -27,11 +27,6 @@ def _frames(html) -> int:
     return len(re.findall(r"frames\[\d+\] = \"data:image/png;base64,", html.data))
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    matplotlib.pyplot.close("all")
-
 
 # -- transposed_output_size ---------------------------------------------------------
 

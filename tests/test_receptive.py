@@ -20,11 +20,6 @@ from convlib.sizes.architectures import Parallel
 matplotlib.use("Agg")
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    matplotlib.pyplot.close("all")
-
 
 def _frames(html) -> int:
     return len(re.findall(r"frames\[\d+\] = \"data:image/png;base64,", html.data))
@@ -644,3 +639,15 @@ def test_selfcheck_5_3_spots_an_ignored_dilation(capsys):
             r, j = r + (k - 1) * j, j * s
         return r
     assert "dilation" in _verdict(capsys, "5.3", no_dilation)
+
+
+def test_nearest_unit_is_the_unit_whose_field_is_centred_nearest():
+    row = convlib.receptive_field({"a": (3, 1, 1), "b": (3, 2, 1), "c": (3, 2, 1)})[-1]
+    for point in range(-3, 40):
+        unit = row.nearest_unit(point)
+        first, last = row.span(unit)
+        distance = abs((first + last) / 2 - point)
+        # No other unit (0 or more) has its field's centre nearer to the point.
+        for other in range(0, 30):
+            o_first, o_last = row.span(other)
+            assert distance <= abs((o_first + o_last) / 2 - point)

@@ -48,7 +48,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import convlib as cl  # noqa: E402
-from convlib.draw.fieldplots import _nearest_unit  # noqa: E402  (the drawing's own rule)
 from convlib.draw.grids import number_text  # noqa: E402
 from convlib.draw.slide import Slide  # noqa: E402
 from convlib.sizes.receptive import stack_layers  # noqa: E402
@@ -427,8 +426,8 @@ def expect_field(image_shape: tuple[int, int]) -> Callable[[dict, dict], list[st
                  for r in field]
         if state["table"] != table:
             problems.append(f"table {state['table']}, convlib {table}")
-        spans = [",".join(map(str, (*r.span(_nearest_unit(r, point[0])),
-                                    *r.span(_nearest_unit(r, point[1]))))) for r in field]
+        spans = [",".join(map(str, (*r.span(r.nearest_unit(point[0])),
+                                    *r.span(r.nearest_unit(point[1]))))) for r in field]
         if state["spans"] != spans:
             problems.append(f"boxes {state['spans']}, convlib {spans}")
         return problems

@@ -189,10 +189,6 @@ def animate_field_stack(layers: object, n: int = 16, labels: Sequence[str] | Non
 # -- on a photograph ---------------------------------------------------------------
 
 
-def _nearest_unit(row: object, point: float) -> int:
-    return max(0, round((point - row.centre) / row.jump))
-
-
 def _overlay(ax: Axes, image: np.ndarray, field: ReceptiveField, point: tuple[float, float],
              rows: Sequence[str] | None, view: int | None, label: bool) -> list[Rectangle]:
     """Draw the image, the padding around it and one rectangle per chosen layer;
@@ -202,8 +198,8 @@ def _overlay(ax: Axes, image: np.ndarray, field: ReceptiveField, point: tuple[fl
     h, w = image.shape[:2]
     boxes = []
     for row in chosen:
-        (top, bottom), (left, right) = (row.span(_nearest_unit(row, point[0])),
-                                        row.span(_nearest_unit(row, point[1])))
+        (top, bottom), (left, right) = (row.span(row.nearest_unit(point[0])),
+                                        row.span(row.nearest_unit(point[1])))
         boxes.append((top, bottom, left, right))
     if view is None:  # room for every box, its outline included
         margin = 0.5 + 0.02 * max(h, w)

@@ -68,6 +68,11 @@ class FieldRow:
         first = self.start + unit * self.jump
         return first, first + self.size - 1
 
+    def nearest_unit(self, point: float) -> int:
+        """The unit (0 or more) whose field is centred nearest to input pixel ``point``:
+        the one a figure outlines for a point of the image."""
+        return max(0, round((point - self.centre) / self.jump))
+
 
 class ReceptiveField(Sequence[FieldRow]):
     """The receptive field after every layer of a network, along one axis.
