@@ -34,8 +34,9 @@ def _field(layers: object) -> ReceptiveField:
     return layers if isinstance(layers, ReceptiveField) else receptive_field(layers)
 
 
-def _oranges(count: int) -> list[tuple[float, ...]]:
-    """``count`` shades of the kernel's orange, light to dark."""
+def field_shades(count: int) -> list[tuple[float, ...]]:
+    """``count`` shades of the kernel's orange, light to dark: the outlines of the fields
+    of ``count`` layers, the first layer's lightest (here and in the web explorer)."""
     return [plt.get_cmap("Oranges")(v) for v in np.linspace(0.5, 1.0, max(count, 1))]
 
 
@@ -194,7 +195,7 @@ def _overlay(ax: Axes, image: np.ndarray, field: ReceptiveField, point: tuple[fl
     """Draw the image, the padding around it and one rectangle per chosen layer;
     return the rectangles, innermost first."""
     chosen = [r for r in field if rows is None or r.name in rows]
-    colours = _oranges(len(chosen))
+    colours = field_shades(len(chosen))
     h, w = image.shape[:2]
     boxes = []
     for row in chosen:

@@ -8,11 +8,11 @@ from io import BytesIO
 
 import numpy as np
 from IPython.display import HTML
-from matplotlib import colormaps
 from matplotlib.colors import to_hex
 from PIL import Image
 
 from ...data.images import photo
+from ...draw.fieldplots import field_shades
 from ...draw.grids import as_grid
 from ...draw.groups import GROUP_COLOURS
 from ...draw.matrix import weight_colours
@@ -76,9 +76,7 @@ def web_receptive_field_explorer(image: np.ndarray | None = None) -> HTML:
     draws the field of the centre unit after each layer on ``image`` (the book's
     photograph by default) and the layer-by-layer table."""
     image = photo(gray=True, size=128) if image is None else image
-    oranges = colormaps["Oranges"]
-    shades = {depth: [to_hex(oranges(v)) for v in np.linspace(0.5, 1.0, depth)]
-              for depth in DEPTHS}  # as convlib.draw.fieldplots draws its boxes
+    shades = {depth: [to_hex(c) for c in field_shades(depth)] for depth in DEPTHS}
     picture = _png(image)
     height, width = (int(v) for v in np.shape(image)[:2])
     return explorer_html("receptive-field", "the stack of layers", [
