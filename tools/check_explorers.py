@@ -47,14 +47,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from check_rendered import LOCAL_SCHEMES, TIMEOUT_MS  # noqa: E402  (the same page rules)
+
 import convlib as cl  # noqa: E402
 from convlib.draw.grids import number_text  # noqa: E402
 from convlib.draw.slide import Slide  # noqa: E402
 from convlib.sizes.receptive import stack_layers  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking"]
-LOCAL_SCHEMES = {"file", "data", "blob", "about"}
-TIMEOUT_MS = 30_000
 # The book's stylesheets, when it is built: the explorers are seen as in the book.
 BOOK_CSS = ("_static/styles/theme.css", "_static/styles/pydata-sphinx-theme.css",
             "_static/styles/sphinx-book-theme.css", "_static/book.css")

@@ -44,16 +44,16 @@ from urllib.parse import unquote, urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from check_rendered import LOCAL_SCHEMES, TIMEOUT_MS  # noqa: E402  (the same page rules)
+
 from convlib import course  # noqa: E402
 from convlib.explore import quizzes  # noqa: E402
 from convlib.explore.quiz import number_text, quiz_html  # noqa: E402
 
 COURSE_PAGES = ("course.md", "glossary.md", "formulas.md", "exercises.md", "quizzes.md")
-LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
-TIMEOUT_MS = 30_000
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

@@ -51,7 +51,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LOCAL_SCHEMES = {"file", "data", "blob", "about"}
-TIMEOUT_MS = 30_000
+# A chapter page is large (animations, MathJax) and the checks run on a busy machine
+# right after the build: a page gets this long to load before the check gives up on it.
+TIMEOUT_MS = 90_000
 
 # Raw TeX left in the visible text: display or inline delimiters, or an
 # environment, outside code blocks and outside typeset math.
