@@ -121,11 +121,15 @@ def guard_cell() -> dict:
 
 
 def fix(nb: Notebook) -> None:
-    """Put the convlib guard first, write the caption cells, fold the solution cells."""
+    """Put the convlib guard first, write the caption cells, fold the solution cells.
+
+    A guard cell that is already up to date is kept as it is, with the execution count
+    of the run that executed it; an outdated or missing one is written new, unrun."""
+    current = [c for c in nb.cells if GUARD_TAG in tags(c) and source(c) == GUARD_SOURCE]
     nb.data["cells"] = [c for c in nb.cells
                         if CAPTION_TAG not in tags(c) and GUARD_TAG not in tags(c)]
     nb.cells.insert(1 if nb.cells and nb.cells[0]["cell_type"] == "markdown" else 0,
-                    guard_cell())
+                    current[0] if current else guard_cell())
     for i, number, figure in reversed(figures(nb)):
         nb.cells.insert(i + 1, caption_cell(number, figure))
     for i in solution_cells(nb):
@@ -156,6 +160,10 @@ def problems(nb: Notebook, labels: set[str] | None = None) -> list[str]:
         found.append("the convlib guard is not tagged remove-cell")
     if first is None or first["cell_type"] != "markdown":
         found.append("the notebook does not start with its title")
+    unrun = [i for i, c in enumerate(nb.cells)
+             if c["cell_type"] == "code" and c.get("execution_count") is None]
+    if unrun:
+        found.append(f"cells {unrun}: code never run (commit the outputs of a clean run)")
 
     names = {f.get("name") for _, _, f in figures(nb)}
     for i, number, figure in figures(nb):
