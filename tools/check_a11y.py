@@ -19,7 +19,15 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import yaml
-from check_rendered import CHROMIUM_ARGS, LOCAL_SCHEMES, ROOT, TIMEOUT_MS, toc_files
+from check_rendered import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LOCAL_SCHEMES,
+    ROOT,
+    TIMEOUT_MS,
+    cannot_open_pages,
+    toc_files,
+)
 
 FAILING = {"serious", "critical"}
 # The standards axe checks against: WCAG 2.1 A and AA, and its best practices.
@@ -62,7 +70,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
     parser.add_argument("--toc", type=Path, default=ROOT / "_toc.yml")
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=CHROMIUM)
     parser.add_argument("--pages", nargs="*", help="audit only these pages, e.g. intro")
     parser.add_argument("--verbose", action="store_true",
                         help="also list moderate and minor violations")
@@ -73,9 +81,11 @@ def main() -> int:
         print(f"check_a11y: no built book in {html_dir}; run `make book` first",
               file=sys.stderr)
         return 2
-    try:
-        from playwright.sync_api import sync_playwright
+    if cannot_open_pages("check_a11y", args.chromium):
+        return 2
+    from playwright.sync_api import sync_playwright
 
+    try:
         script = axe_source()
     except ImportError as e:
         print(f"check_a11y: {e.name} is not installed (pip install -r requirements.txt)",

@@ -47,7 +47,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from check_rendered import LOCAL_SCHEMES, TIMEOUT_MS  # noqa: E402  (the same page rules)
+from check_rendered import CHROMIUM, LOCAL_SCHEMES, TIMEOUT_MS, cannot_open_pages  # noqa: E402  (the same page rules)
 
 import convlib as cl  # noqa: E402
 from convlib.draw.grids import number_text  # noqa: E402
@@ -718,18 +718,10 @@ def run(chromium: str, shots: Path) -> Report:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=CHROMIUM)
     parser.add_argument("--screenshots", type=Path, default=ROOT / "_build" / "screenshots")
     args = parser.parse_args()
-    if not Path(args.chromium).exists():
-        print(f"check_explorers: no Chromium at {args.chromium} "
-              "(on Debian: apt-get install chromium)", file=sys.stderr)
-        return 2
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        print("check_explorers: playwright is not installed (pip install -r requirements.txt)",
-              file=sys.stderr)
+    if cannot_open_pages("check_explorers", args.chromium):
         return 2
     report = run(args.chromium, args.screenshots)
     for what, n in report.counts.items():

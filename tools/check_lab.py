@@ -31,8 +31,8 @@ import time
 from pathlib import Path
 from urllib.request import urlopen
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
+from check_rendered import CHROMIUM, ROOT, cannot_open_pages
+
 SETTINGS = ROOT / "tools" / "lab_settings.json"
 
 JS_STATE = """() => {
@@ -86,14 +86,9 @@ def main() -> int:
     parser.add_argument("--screenshots", type=Path, default=ROOT / "_build" / "screenshots")
     args = parser.parse_args()
     notebook = ROOT / "chapters" / args.notebook
-    if not Path(args.chromium).exists():
-        print(f"check_lab: no Chromium at {args.chromium}", file=sys.stderr)
+    if cannot_open_pages("check_lab", args.chromium):
         return 2
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        print("check_lab: playwright is not installed", file=sys.stderr)
-        return 2
+    from playwright.sync_api import sync_playwright
 
     # JupyterLab reads its default settings from its application directory.
     settings_dir = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings"

@@ -44,7 +44,7 @@ from urllib.parse import unquote, urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from check_rendered import LOCAL_SCHEMES, TIMEOUT_MS  # noqa: E402  (the same page rules)
+from check_rendered import CHROMIUM, LOCAL_SCHEMES, TIMEOUT_MS, cannot_open_pages  # noqa: E402  (the same page rules)
 
 from convlib import course  # noqa: E402
 from convlib.explore import quizzes  # noqa: E402
@@ -386,16 +386,11 @@ def check_links(html_dir: Path | None, failures: Failures) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=CHROMIUM)
     args = parser.parse_args()
-    if not Path(args.chromium).exists():
-        print(f"check_quizzes: no Chromium at {args.chromium}", file=sys.stderr)
+    if cannot_open_pages("check_quizzes", args.chromium):
         return 2
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        print("check_quizzes: playwright is not installed", file=sys.stderr)
-        return 2
+    from playwright.sync_api import sync_playwright
 
     failures = Failures()
     html_dir = args.html.resolve() if (args.html / "index.html").exists() else None

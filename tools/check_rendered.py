@@ -33,6 +33,7 @@ run (no built book, no Chromium, no playwright).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import re
 import sys
 from pathlib import Path
@@ -41,6 +42,7 @@ from urllib.parse import unquote, urlparse
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"  # Debian's
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -54,6 +56,21 @@ LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 # A chapter page is large (animations, MathJax) and the checks run on a busy machine
 # right after the build: a page gets this long to load before the check gives up on it.
 TIMEOUT_MS = 90_000
+
+
+def cannot_open_pages(tool: str, chromium: str) -> bool:
+    """Whether ``tool`` cannot open pages here (no Chromium at ``chromium``, or no
+    playwright), having said why on stderr; each check then exits with 2, "could not
+    check", not with 1, "a check failed"."""
+    if not Path(chromium).exists():
+        print(f"{tool}: no Chromium at {chromium} (on Debian: apt-get install chromium)",
+              file=sys.stderr)
+        return True
+    if importlib.util.find_spec("playwright") is None:
+        print(f"{tool}: playwright is not installed (pip install -r requirements.txt)",
+              file=sys.stderr)
+        return True
+    return False
 
 # Raw TeX left in the visible text: display or inline delimiters, or an
 # environment, outside code blocks and outside typeset math.
@@ -394,7 +411,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
     parser.add_argument("--toc", type=Path, default=ROOT / "_toc.yml")
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=CHROMIUM)
     parser.add_argument("--screenshots", type=Path, default=ROOT / "_build" / "screenshots")
     parser.add_argument("--pages", nargs="*", help="check only these pages, e.g. intro")
     args = parser.parse_args()
@@ -404,16 +421,9 @@ def main() -> int:
         print(f"check_rendered: no built book in {html_dir}; run `make book` first",
               file=sys.stderr)
         return 2
-    if not Path(args.chromium).exists():
-        print(f"check_rendered: no Chromium at {args.chromium} "
-              "(on Debian: apt-get install chromium)", file=sys.stderr)
+    if cannot_open_pages("check_rendered", args.chromium):
         return 2
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        print("check_rendered: playwright is not installed (pip install -r requirements.txt)",
-              file=sys.stderr)
-        return 2
+    from playwright.sync_api import sync_playwright
 
     docs = toc_files(yaml.safe_load(args.toc.read_text()))
     if args.pages:
